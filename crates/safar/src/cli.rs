@@ -1,0 +1,157 @@
+//! The command line. Every flag has a `SAFAR_…` environment twin.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "safar", version, about = "Safe, legal labour migration: the agency's system")]
+pub struct Cli {
+    /// Log format.
+    #[arg(long, env = "SAFAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (migrates the database first).
+    Serve(ServeArgs),
+    /// Create a fresh demo database with reference data and one user per role, then serve it.
+    Demo(DemoArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://… (default: sqlite://<data-dir>/safar.db).
+    #[arg(long, env = "SAFAR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory for the embedded database and keys (created if missing).
+    #[arg(long, env = "SAFAR_DATA_DIR", default_value = "./safar-data")]
+    pub data_dir: PathBuf,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        let dir = std::fs::canonicalize(&self.data_dir)?;
+        Ok(format!("sqlite://{}", dir.join("safar.db").display()))
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct WebArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SAFAR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The public address when served over TLS (`https://…`): cookies become Secure and `__Host-`.
+    #[arg(long, env = "SAFAR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Trust the first X-Forwarded-For address (only behind your own reverse proxy).
+    #[arg(long, env = "SAFAR_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, env = "SAFAR_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+    /// Seconds before a request is abandoned with 408.
+    #[arg(long, env = "SAFAR_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub web: WebArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub web: WebArgs,
+    /// Directory for the demo database (a directory holding a non-demo database is refused).
+    #[arg(long, env = "SAFAR_DATA_DIR", default_value = "./safar-demo")]
+    pub data_dir: PathBuf,
+    /// Size of the synthetic data set that modules generate (0: reference data and users only).
+    #[arg(long, env = "SAFAR_DEMO_SCALE", default_value_t = 0)]
+    pub scale: u64,
+    /// Create the demo and exit instead of serving it.
+    #[arg(long, default_value_t = false)]
+    pub no_serve: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user with one role grant; the password is read from standard input.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// One of: citizen, operator, supervisor, pdo_manager, trainer, licensing_officer,
+        /// recruiter_staff, reintegration_officer, grant_reviewer, regional_officer, analyst, admin, partner.
+        #[arg(long)]
+        role: String,
+        /// Limit the grant, e.g. region:UZ-SA.
+        #[arg(long)]
+        scope: Option<String>,
+        /// Name shown in the interface (default: the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable a user: no more sign-ins, sessions ended, tokens dead.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it once.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Exit 0 when the audit chain is intact; otherwise name the first broken entry and exit 1.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}

@@ -1,0 +1,11 @@
+//! Safar: safe, legal labour migration. See `docs/architecture.md` for the map.
+//!
+//! `platform` is the layer every module stands on (database, access, audit, i18n, web shell);
+//! each other folder is one area of the agency's work.
+
+pub mod accounts;
+pub mod cli;
+pub mod demo;
+pub mod platform;
+pub mod reference;
+pub mod server;

@@ -1,0 +1,112 @@
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use safar::accounts::service::{self, NewStaff};
+use safar::cli::{AuditCommand, Cli, Command, LogFormat, TokenCommand, UserCommand};
+use safar::platform::access::Actor;
+use safar::platform::audit::{self, Verdict};
+use safar::platform::clock::Clock;
+use safar::platform::db::Db;
+use safar::platform::error::ServiceError;
+use safar::platform::i18n::Tr;
+use safar::{demo, server};
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SAFAR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match run(cli.command).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("safar: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(args) => server::serve(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Demo(args) => demo::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate(db) => {
+            let db = Db::connect(&db.url()?).await?;
+            let applied = db.migrate().await?;
+            println!("migrations applied: {applied}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(cmd) => user(cmd).await,
+        Command::Token(TokenCommand::Create { db, email, name }) => {
+            let db = connect(&db).await?;
+            let token = service::create_token(&db, &Clock::default(), &Actor::console(), &email, &name).await.map_err(explain)?;
+            println!("{token}");
+            eprintln!("Store this token now: it is shown only once.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify { db }) => {
+            let db = connect(&db).await?;
+            match audit::verify(&db).await? {
+                Verdict::Intact { entries } => {
+                    println!("audit chain intact: {entries} entries");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verdict::Broken { seq, reason } => {
+                    println!("audit chain broken at entry {seq}: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+async fn connect(args: &safar::cli::DbArgs) -> anyhow::Result<Db> {
+    let db = Db::connect(&args.url()?).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        UserCommand::Create { db, email, role, scope, name, password_stdin: _ } => {
+            let db = connect(&db).await?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let form = NewStaff { display_name: name.unwrap_or_else(|| email.clone()), email, role, scope: scope.unwrap_or_default(), password };
+            let id = service::create_user(&db, &Clock::default(), &Actor::console(), &form).await.map_err(explain)?;
+            println!("{id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        UserCommand::Disable { db, email } => {
+            let db = connect(&db).await?;
+            service::disable_user(&db, &Clock::default(), &Actor::console(), &email).await.map_err(explain)?;
+            println!("disabled {email}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Service errors in plain English for the console.
+fn explain(e: ServiceError) -> anyhow::Error {
+    let tr = Tr::new(safar::platform::i18n::Locale::En);
+    match &e {
+        ServiceError::Invalid(_) | ServiceError::Access(_) => {
+            let fields: Vec<String> = e.fields().iter().map(|f| format!("{}: {}", f.field, tr.t(f.message))).collect();
+            anyhow::anyhow!("{}", fields.join("; "))
+        }
+        ServiceError::NotFound => anyhow::anyhow!("no such user"),
+        ServiceError::Conflict(m) => anyhow::anyhow!("{}", tr.t(m)),
+        _ => anyhow::anyhow!("{e}"),
+    }
+}

@@ -1,0 +1,114 @@
+//! The JSON API under `/api/v1`: bearer tokens, problem+json errors, cursor pagination,
+//! and the OpenAPI document generated from the handlers' annotations.
+
+use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use http::header::CONTENT_TYPE;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+use super::web::AppState;
+use super::web::routes::{Access, Route};
+
+pub const ROUTES: &[Route] = &[Route::new("GET", "/api/v1/openapi.json", Access::Public)];
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(openapi))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Safar API", description = "Safe, legal labour migration: the agency's JSON API."),
+    paths(
+        crate::accounts::api::me,
+        crate::accounts::api::list_users,
+        crate::accounts::api::create_user,
+        crate::platform::audit::pages::api_list,
+        crate::reference::api::regions,
+        crate::reference::api::districts,
+        crate::reference::api::destinations,
+    ),
+    components(schemas(Problem, FieldProblem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Response {
+    let json = ApiDoc::openapi().to_json().unwrap_or_default();
+    ([(CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+/// RFC 9457 problem details, as every API error is sent.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, e.g. `urn:safar:problem:not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// One page of a list. `next_cursor` is opaque; pass it back as `cursor` for the next page.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageParams {
+    /// How many items (1–200, default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 200)
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+/// `None` for an absent cursor; `Err` for one we did not make.
+pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ()> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| ())?;
+    String::from_utf8(bytes).map(Some).map_err(|_| ())
+}
+
+/// Builds a page from `limit + 1` fetched items: the extra one only says there is more.
+pub fn paginate<T>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> ListPage<T> {
+    let limit = usize::try_from(limit).unwrap_or(50);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let next_cursor = if more { items.last().map(|last| encode_cursor(&key(last))) } else { None };
+    ListPage { items, next_cursor }
+}

@@ -1,0 +1,28 @@
+//! Settings the web layer needs at run time (from CLI flags and their `SAFAR_…` twins).
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// `https://…` when Safar is served over TLS: cookies become `Secure` and `__Host-` prefixed.
+    pub public_url: Option<String>,
+    /// Trust the first `X-Forwarded-For` address (only behind a proxy you control).
+    pub trust_forwarded_for: bool,
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            public_url: None,
+            trust_forwarded_for: false,
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn is_tls(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}

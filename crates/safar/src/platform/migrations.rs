@@ -1,0 +1,78 @@
+//! Embedded schema migrations, one list for both backends. Each entry names a file that
+//! must exist in both `migrations/sqlite/` and `migrations/postgres/` (a missing one is a
+//! build error; a test checks no stray file exists). Applied migrations are recorded with
+//! a checksum: editing an applied one stops the server instead of drifting silently.
+
+use anyhow::bail;
+use sqlx::Row;
+
+use super::clock::system_now_ms;
+use super::db::{Backend, Db};
+use super::ids::sha256_hex;
+
+pub struct Migration {
+    pub name: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($name:literal) => {
+        Migration {
+            name: $name,
+            sqlite: include_str!(concat!("../../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+pub const MIGRATIONS: &[Migration] = &[migration!("0001_platform"), migration!("0002_reference")];
+
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
+     name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Applies what is missing; returns how many migrations ran.
+pub async fn run(db: &Db) -> anyhow::Result<usize> {
+    sqlx::raw_sql(LEDGER).execute(&db.pool).await?;
+    let mut applied = 0;
+    for m in MIGRATIONS {
+        let sql = match db.backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        if apply_one(db, m.name, sql).await? {
+            applied += 1;
+        }
+    }
+    Ok(applied)
+}
+
+async fn apply_one(db: &Db, name: &str, sql: &'static str) -> anyhow::Result<bool> {
+    let checksum = sha256_hex(sql.as_bytes());
+    let mut tx = db.begin().await?;
+    if db.backend == Backend::Postgres {
+        // Several servers may start at once; one migrates, the others wait and then skip.
+        sqlx::query("SELECT pg_advisory_xact_lock(725001)").execute(&mut *tx).await?;
+    }
+    let existing = sqlx::query("SELECT checksum FROM schema_migrations WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(row) = existing {
+        let recorded: String = row.try_get("checksum")?;
+        if recorded != checksum {
+            bail!("migration {name} was changed after it was applied; add a new migration instead");
+        }
+        return Ok(false);
+    }
+    sqlx::raw_sql(sql).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ($1, $2, $3)")
+        .bind(name)
+        .bind(checksum)
+        .bind(system_now_ms())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(migration = name, "applied migration");
+    Ok(true)
+}

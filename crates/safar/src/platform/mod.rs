@@ -1,0 +1,15 @@
+//! The foundation: storage, access control, audit, languages, the web shell and operations.
+
+pub mod access;
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod migrations;
+pub mod error;
+pub mod i18n;
+pub mod ids;
+pub mod ops;
+pub mod web;

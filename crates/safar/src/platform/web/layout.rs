@@ -1,0 +1,91 @@
+//! What the page shell needs: title, language, navigation for this actor, switcher links.
+
+use super::context::Ctx;
+use crate::platform::access::Permission;
+use crate::platform::i18n::{Locale, Tr};
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct LangLink {
+    pub href: String,
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub tr: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub nav: Vec<NavItem>,
+    pub languages: Vec<LangLink>,
+    /// The signed-in person's name; `None` for visitors.
+    pub user: Option<String>,
+}
+
+/// Navigation entries and the permission each needs (`None`: visitors only).
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("/", "nav-home", Some(Permission::OwnAccount)),
+    ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
+    ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
+    ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
+    ("/admin/reference", "nav-admin-reference", Some(Permission::ViewReference)),
+    ("/account", "nav-account", Some(Permission::OwnAccount)),
+    ("/", "nav-home", None),
+    ("/login", "nav-login", None),
+    ("/register", "nav-register", None),
+];
+
+impl Page {
+    pub fn new(ctx: &Ctx, title: &str) -> Self {
+        let tr = ctx.tr;
+        let current_path = ctx.path.split('?').next().unwrap_or("/");
+        let signed_in = ctx.actor.is_signed_in();
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, perm)| match perm {
+                Some(p) => signed_in && ctx.actor.holds(*p),
+                None => !signed_in,
+            })
+            .map(|(href, key, _)| NavItem { href, label: tr.t(key), current: *href == current_path })
+            .collect();
+        Page {
+            tr,
+            lang: tr.locale.tag(),
+            title: title.to_string(),
+            nav,
+            languages: language_links(&ctx.path, tr.locale),
+            user: signed_in.then(|| ctx.actor.label()),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+/// The current page in each language: the path with its `lang` parameter replaced.
+fn language_links(path_and_query: &str, current: Locale) -> Vec<LangLink> {
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let kept: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "lang")
+        .collect();
+    Locale::ALL
+        .into_iter()
+        .map(|locale| {
+            let mut params = kept.clone();
+            params.push(("lang".into(), locale.tag().into()));
+            let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+            LangLink { href: format!("{path}?{query}"), tag: locale.tag(), name: locale.native_name(), current: locale == current }
+        })
+        .collect()
+}

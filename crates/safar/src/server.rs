@@ -1,0 +1,95 @@
+//! `safar serve`: connect, migrate, seed reference data, serve until SIGTERM/SIGINT.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::cli::{ServeArgs, WebArgs};
+use crate::platform::auth::{sessions, throttle};
+use crate::platform::clock::Clock;
+use crate::platform::config::WebConfig;
+use crate::platform::db::Db;
+use crate::platform::web::{self, AppState};
+
+pub fn web_config(args: &WebArgs) -> WebConfig {
+    WebConfig {
+        public_url: args.public_url.clone(),
+        trust_forwarded_for: args.trust_forwarded_for,
+        body_limit_bytes: args.body_limit,
+        request_timeout_secs: args.request_timeout,
+    }
+}
+
+/// Connects, migrates and seeds: everything a server or a command needs before it starts.
+pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    let applied = db.migrate().await.context("migrating the database")?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    let seeded = crate::reference::seed_if_empty(&db, clock).await.context("loading reference data")?;
+    if seeded > 0 {
+        tracing::info!(rows = seeded, "reference data loaded");
+    }
+    Ok(db)
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let clock = Clock::default();
+    let db = prepare(&args.db.url()?, &clock).await?;
+    run(db, clock, &args.web).await
+}
+
+pub async fn run(db: Db, clock: Clock, args: &WebArgs) -> anyhow::Result<()> {
+    let state = AppState { db: db.clone(), clock: clock.clone(), config: Arc::new(web_config(args)) };
+    let maintenance = tokio::spawn(maintain(db.clone(), clock));
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(address = %args.listen, backend = ?db.backend, "Safar is serving");
+    eprintln!("Safar is listening on http://{}", args.listen);
+    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    maintenance.abort();
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Periodic clean-up that any number of servers may run at once (each statement is idempotent).
+async fn maintain(db: Db, clock: Clock) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let now = clock.now_ms();
+        if let Err(e) = sessions::purge_expired(&db, now).await {
+            tracing::warn!(error = %e, "could not purge sessions");
+        }
+        if let Err(e) = throttle::purge(&db, now).await {
+            tracing::warn!(error = %e, "could not purge login failures");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
