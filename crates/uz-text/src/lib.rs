@@ -68,16 +68,23 @@
 //! line; HTML tags and entities. So a Fluent message value or a sentence
 //! with an e-mail address can be converted whole.
 //!
-//! # Ambiguities (one direction loses information)
+//! # Ambiguities (where a round trip does not return)
 //!
-//! Cyrillic → Latin → Cyrillic does not return: йо/йу/йа (read back as
-//! ё/ю/я), йе and consonant+е after й differences, ъ before ё/ю/я, ь
-//! (except in listed words), щ, ы, э after a consonant ("мэр" is listed),
-//! ц after a consonant outside the table (comes back с), тс before
-//! -ия/-ио after a vowel (comes back ц), оъ/гъ (ў/ғ), ўъ (ў), a word-final
-//! ъ. Latin → Cyrillic → Latin does not return: non-canonical apostrophes
-//! (normalised to ‘ and ’), an apostrophe after o/g meant as tutuq, ’ before
-//! ye/yo/yu/ya, and the alternative spellings in the table ("tsement").
+//! Cyrillic → Latin → Cyrillic loses: йо, йу, йа (read back as ё, ю, я:
+//! "Бойовут" and "Боёвут" are both Boyovut); ъе after a vowel (read back
+//! as е); ъ before ё/ю/я ("объём" → obyom → обём); ь outside the table;
+//! щ (sh), ы (i); э after a consonant (e → е; "мэр" is listed); ц after a consonant outside the table (s → с); тс
+//! after a vowel before -ия/-ио, and кс before -ия (read back as ц); оъ, гъ
+//! (o’ reads as ў, g’ as ғ); ўъ outside the table (ъ not written); a
+//! word-final ъ (’ then reads as a closing quote).
+//!
+//! Latin → Cyrillic → Latin loses: non-canonical apostrophes (normalised to
+//! ‘ and ’); an apostrophe after o/g meant as a tutuq; ’ before
+//! ye/yo/yu/ya; the second apostrophe of o‘’/g‘’; the alternative spellings
+//! in the table ("tsement", "sentyabr"); letter case other than lower,
+//! Title and UPPER; a one-letter upper-case word written with a digraph
+//! ("SH" → Ш → Sh). The property tests generate words that avoid exactly
+//! these and check that everything else returns.
 //!
 //! # Search keys ([`fold`], [`fold_words`])
 //!

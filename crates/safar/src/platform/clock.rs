@@ -14,6 +14,11 @@ impl Clock {
         system_now_ms() + self.offset_ms.load(Ordering::Relaxed)
     }
 
+    /// How far this clock is ahead of the system clock (0 outside tests).
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
     /// Moves this clock (and every clone of it) forward. For tests.
     pub fn advance(&self, ms: i64) {
         self.offset_ms.fetch_add(ms, Ordering::Relaxed);

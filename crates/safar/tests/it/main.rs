@@ -1,1 +1,13 @@
+//! The one integration-test binary. Every test runs against SQLite, and against PostgreSQL
+//! when `SAFAR_TEST_DATABASE_URL=postgres://…` is set (a fresh database per test).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod accounts;
+mod audit;
+mod cli;
+mod platform;
+mod reference;
+mod routes;

@@ -49,10 +49,14 @@ fn backend(e: impl fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-fn columns(record: &Record) -> session_store::Result<(String, Option<String>, String, i64)> {
+/// The row for a record. tower-sessions computes expiry on the system clock; shifting it by
+/// our clock's offset keeps expiry consistent with `Clock` (which tests move forward).
+fn columns(record: &Record, clock: &Clock) -> session_store::Result<(String, Option<String>, String, i64)> {
     let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
     let user_id = record.data.get(USER_KEY).and_then(|v| v.as_str()).map(str::to_string);
-    let expires_at = i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+    let expires_at = i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000)
+        .unwrap_or(i64::MAX)
+        .saturating_add(clock.offset_ms());
     Ok((sha256_hex(record.id.to_string().as_bytes()), user_id, data, expires_at))
 }
 
@@ -60,7 +64,7 @@ fn columns(record: &Record) -> session_store::Result<(String, Option<String>, St
 impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let (id_hash, user_id, data, expires_at) = columns(record)?;
+            let (id_hash, user_id, data, expires_at) = columns(record, &self.clock)?;
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id_hash) DO NOTHING",
@@ -81,7 +85,7 @@ impl SessionStore for SqlSessionStore {
 
     /// Updates only: a session deleted meanwhile (logout, user disabled) stays deleted.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (id_hash, user_id, data, expires_at) = columns(record)?;
+        let (id_hash, user_id, data, expires_at) = columns(record, &self.clock)?;
         sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4")
             .bind(user_id)
             .bind(data)
@@ -104,7 +108,8 @@ impl SessionStore for SqlSessionStore {
         let data: String = row.try_get("data").map_err(backend)?;
         let expires_at: i64 = row.try_get("expires_at").map_err(backend)?;
         let data = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
+        let system_expiry = expires_at.saturating_sub(self.clock.offset_ms());
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(system_expiry) * 1_000_000)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record { id: *id, data, expiry_date }))
     }

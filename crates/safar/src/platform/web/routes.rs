@@ -67,8 +67,7 @@ pub struct MatchedRoute(pub String);
 pub async fn guard(req: Request, next: Next) -> Response {
     let matched = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
     let Some(route) = find(req.method(), &matched) else {
-        tracing::error!(path = matched, method = %req.method(), "route is missing from the route table");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return method_not_in_table(req.method(), &matched);
     };
     let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -87,6 +86,18 @@ pub async fn guard(req: Request, next: Next) -> Response {
     };
     response.extensions_mut().insert(MatchedRoute(matched));
     response
+}
+
+/// A method the table does not list for a known path: refuse it without running any handler
+/// (fail closed), as 405 with the methods the table does list.
+fn method_not_in_table(method: &Method, path: &str) -> Response {
+    let allowed: Vec<&str> = all().into_iter().filter(|r| r.path == path).map(|r| r.method).collect();
+    if allowed.is_empty() {
+        tracing::error!(path, %method, "route is missing from the route table");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let allow = allowed.join(", ");
+    (StatusCode::METHOD_NOT_ALLOWED, [(http::header::ALLOW, allow)]).into_response()
 }
 
 /// Pages send a visitor to the login form (and back afterwards); the API answers 401.
