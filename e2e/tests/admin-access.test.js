@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  accounts, assertNoProblems, checkA11y, closePage, launch, newPage, pathOf, signIn,
+  accounts, assertNoProblems, checkA11y, clickAndWait, closePage, launch, mainSubmit, newPage, pathOf,
+  signIn,
 } from './lib.js';
 
 let browser;
@@ -40,6 +41,19 @@ test('an anonymous visit to /admin/users asks to sign in, then returns there', a
     const url = new URL(page.url());
     assert.equal(url.pathname, '/login');
     assert.equal(url.searchParams.get('next'), '/admin/users', `next= names the page asked for (${page.url()})`);
+    assert.equal(await page.locator('main input[type="hidden"][name="next"]').inputValue(), '/admin/users');
+    await checkA11y(page);
+
+    // A wrong password first: refused with an alert, and the way back is kept.
+    await page.locator('#f-email').fill(admin.login);
+    await page.locator('#f-password').fill('not-the-password-e2e');
+    const refused = await clickAndWait(page, mainSubmit(page, '/login'));
+    assert.equal(refused.status(), 401, 'a wrong password is refused with 401');
+    const alert = page.locator('main .alert[role="alert"]');
+    assert.equal(await alert.count(), 1, 'the failure is announced');
+    assert.ok((await alert.innerText()).trim().length > 0);
+    assert.equal(await page.locator('#f-email').inputValue(), admin.login, 'the login is kept');
+    assert.equal(await page.locator('#f-password').inputValue(), '', 'the password is not echoed');
     assert.equal(await page.locator('main input[type="hidden"][name="next"]').inputValue(), '/admin/users');
     await checkA11y(page);
 

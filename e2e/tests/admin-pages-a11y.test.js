@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  accounts, assertNoProblems, checkA11y, closePage, htmlLang, launch, newPage, signIn,
+  accounts, assertNoProblems, checkA11y, clickAndWait, closePage, htmlLang, launch, mainSubmit, newPage,
+  signIn,
 } from './lib.js';
 
 const PAGES = [
@@ -42,5 +43,20 @@ for (const lang of ['uz-Latn', 'ru']) {
         assertNoProblems(page);
       });
     }
+
+    test(`/admin/tokens with a new token shown once (${lang})`, async () => {
+      const { partner } = accounts();
+      assert.ok(partner, 'demo-accounts.txt has a partner account');
+      await page.goto(`/admin/tokens?lang=${lang}`, { waitUntil: 'load' });
+      await checkA11y(page);
+      await page.locator('#f-email').fill(partner.login);
+      await page.locator('#f-name').fill(`e2e ${lang}`);
+      const created = await clickAndWait(page, mainSubmit(page, '/admin/tokens'));
+      assert.equal(created.status(), 200);
+      const notice = page.locator('main .notice[role="status"]');
+      assert.match(await notice.locator('code.secret').innerText(), /\S{20,}/, 'the secret is shown');
+      await checkA11y(page);
+      assertNoProblems(page);
+    });
   });
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "safar", version, about = "Safe, legal labour migration: the agency's system")]
+#[command(
+    name = "safar",
+    version,
+    about = "Safe, legal labour migration: the agency's system"
+)]
 pub struct Cli {
     /// Log format.
     #[arg(long, env = "SAFAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]

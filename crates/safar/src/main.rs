@@ -16,7 +16,9 @@ use safar::{demo, server};
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SAFAR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -49,7 +51,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => user(cmd).await,
         Command::Token(TokenCommand::Create { db, email, name }) => {
             let db = connect(&db).await?;
-            let token = service::create_token(&db, &Clock::default(), &Actor::console(), &email, &name).await.map_err(explain)?;
+            let token =
+                service::create_token(&db, &Clock::default(), &Actor::console(), &email, &name)
+                    .await
+                    .map_err(explain)?;
             println!("{token}");
             eprintln!("Store this token now: it is shown only once.");
             Ok(ExitCode::SUCCESS)
@@ -78,19 +83,36 @@ async fn connect(args: &safar::cli::DbArgs) -> anyhow::Result<Db> {
 
 async fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        UserCommand::Create { db, email, role, scope, name, password_stdin: _ } => {
+        UserCommand::Create {
+            db,
+            email,
+            role,
+            scope,
+            name,
+            password_stdin: _,
+        } => {
             let db = connect(&db).await?;
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let form = NewStaff { display_name: name.unwrap_or_else(|| email.clone()), email, role, scope: scope.unwrap_or_default(), password };
-            let id = service::create_user(&db, &Clock::default(), &Actor::console(), &form).await.map_err(explain)?;
+            let form = NewStaff {
+                display_name: name.unwrap_or_else(|| email.clone()),
+                email,
+                role,
+                scope: scope.unwrap_or_default(),
+                password,
+            };
+            let id = service::create_user(&db, &Clock::default(), &Actor::console(), &form)
+                .await
+                .map_err(explain)?;
             println!("{id}");
             Ok(ExitCode::SUCCESS)
         }
         UserCommand::Disable { db, email } => {
             let db = connect(&db).await?;
-            service::disable_user(&db, &Clock::default(), &Actor::console(), &email).await.map_err(explain)?;
+            service::disable_user(&db, &Clock::default(), &Actor::console(), &email)
+                .await
+                .map_err(explain)?;
             println!("disabled {email}");
             Ok(ExitCode::SUCCESS)
         }
@@ -102,7 +124,11 @@ fn explain(e: ServiceError) -> anyhow::Error {
     let tr = Tr::new(safar::platform::i18n::Locale::En);
     match &e {
         ServiceError::Invalid(_) | ServiceError::Access(_) => {
-            let fields: Vec<String> = e.fields().iter().map(|f| format!("{}: {}", f.field, tr.t(f.message))).collect();
+            let fields: Vec<String> = e
+                .fields()
+                .iter()
+                .map(|f| format!("{}: {}", f.field, tr.t(f.message)))
+                .collect();
             anyhow::anyhow!("{}", fields.join("; "))
         }
         ServiceError::NotFound => anyhow::anyhow!("no such user"),

@@ -29,7 +29,9 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Db> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    let seeded = crate::reference::seed_if_empty(&db, clock).await.context("loading reference data")?;
+    let seeded = crate::reference::seed_if_empty(&db, clock)
+        .await
+        .context("loading reference data")?;
     if seeded > 0 {
         tracing::info!(rows = seeded, "reference data loaded");
     }
@@ -43,14 +45,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn run(db: Db, clock: Clock, args: &WebArgs) -> anyhow::Result<()> {
-    let state = AppState { db: db.clone(), clock: clock.clone(), config: Arc::new(web_config(args)) };
+    let state = AppState {
+        db: db.clone(),
+        clock: clock.clone(),
+        config: Arc::new(web_config(args)),
+    };
     let maintenance = tokio::spawn(maintain(db.clone(), clock));
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(address = %args.listen, backend = ?db.backend, "Safar is serving");
     eprintln!("Safar is listening on http://{}", args.listen);
-    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     maintenance.abort();
     db.close().await;
     tracing::info!("stopped");

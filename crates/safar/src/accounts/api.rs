@@ -31,7 +31,11 @@ pub async fn me(ctx: Ctx) -> Json<Me> {
         .actor
         .grants
         .iter()
-        .map(|g| g.scope.as_ref().map_or(g.role.to_string(), |s| format!("{}@{s}", g.role)))
+        .map(|g| {
+            g.scope
+                .as_ref()
+                .map_or(g.role.to_string(), |s| format!("{}@{s}", g.role))
+        })
         .collect();
     Json(Me {
         id: ctx.actor.user_id().map(str::to_string),
@@ -51,12 +55,25 @@ pub struct UserSearch {
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(PageParams, UserSearch),
     responses((status = 200, body = ListPage<UserSummary>), (status = 401, body = crate::platform::api::Problem),
               (status = 403, body = crate::platform::api::Problem)))]
-pub async fn list_users(State(st): State<AppState>, ctx: Ctx, Query(page): Query<PageParams>, Query(search): Query<UserSearch>) -> Response {
+pub async fn list_users(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(page): Query<PageParams>,
+    Query(search): Query<UserSearch>,
+) -> Response {
     let Ok(before) = decode_cursor(page.cursor.as_deref()) else {
         return ServiceError::invalid("cursor", "err-cursor").into_response();
     };
     let limit = page.limit();
-    match service::list_users(&st.db, &ctx.actor, search.q.as_deref(), before.as_deref(), limit + 1).await {
+    match service::list_users(
+        &st.db,
+        &ctx.actor,
+        search.q.as_deref(),
+        before.as_deref(),
+        limit + 1,
+    )
+    .await
+    {
         Ok(users) => Json(paginate(users, limit, |u| u.id.clone())).into_response(),
         Err(e) => e.into_response(),
     }
@@ -83,8 +100,18 @@ pub struct Created {
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = Created), (status = 401, body = crate::platform::api::Problem),
               (status = 403, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
-pub async fn create_user(State(st): State<AppState>, ctx: Ctx, Json(body): Json<NewUser>) -> Response {
-    let staff = NewStaff { email: body.email, display_name: body.display_name, role: body.role, scope: body.scope, password: body.password };
+pub async fn create_user(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<NewUser>,
+) -> Response {
+    let staff = NewStaff {
+        email: body.email,
+        display_name: body.display_name,
+        role: body.role,
+        scope: body.scope,
+        password: body.password,
+    };
     match service::create_user(&st.db, &st.clock, &ctx.actor, &staff).await {
         Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
         Err(e) => e.into_response(),

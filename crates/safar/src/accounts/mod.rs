@@ -25,16 +25,48 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/register", Access::Public),
     Route::new("GET", "/account", Access::SignedIn),
     Route::new("GET", "/admin/users", Access::Perm(Permission::ManageUsers)),
-    Route::new("GET", "/admin/users/new", Access::Perm(Permission::ManageUsers)),
-    Route::new("POST", "/admin/users", Access::Perm(Permission::ManageUsers)),
-    Route::new("POST", "/admin/users/disable", Access::Perm(Permission::ManageUsers)),
-    Route::new("GET", "/admin/tokens", Access::Perm(Permission::ManageTokens)),
-    Route::new("POST", "/admin/tokens", Access::Perm(Permission::ManageTokens)),
-    Route::new("POST", "/admin/tokens/{id}/revoke", Access::Perm(Permission::ManageTokens))
-        .example("/admin/tokens/00000000-0000-0000-0000-000000000000/revoke"),
+    Route::new(
+        "GET",
+        "/admin/users/new",
+        Access::Perm(Permission::ManageUsers),
+    ),
+    Route::new(
+        "POST",
+        "/admin/users",
+        Access::Perm(Permission::ManageUsers),
+    ),
+    Route::new(
+        "POST",
+        "/admin/users/disable",
+        Access::Perm(Permission::ManageUsers),
+    ),
+    Route::new(
+        "GET",
+        "/admin/tokens",
+        Access::Perm(Permission::ManageTokens),
+    ),
+    Route::new(
+        "POST",
+        "/admin/tokens",
+        Access::Perm(Permission::ManageTokens),
+    ),
+    Route::new(
+        "POST",
+        "/admin/tokens/{id}/revoke",
+        Access::Perm(Permission::ManageTokens),
+    )
+    .example("/admin/tokens/00000000-0000-0000-0000-000000000000/revoke"),
     Route::new("GET", "/api/v1/me", Access::SignedIn),
-    Route::new("GET", "/api/v1/users", Access::Perm(Permission::ManageUsers)),
-    Route::new("POST", "/api/v1/users", Access::Perm(Permission::ManageUsers)),
+    Route::new(
+        "GET",
+        "/api/v1/users",
+        Access::Perm(Permission::ManageUsers),
+    ),
+    Route::new(
+        "POST",
+        "/api/v1/users",
+        Access::Perm(Permission::ManageUsers),
+    ),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -46,21 +78,33 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", get(pages::users).post(pages::create_user))
         .route("/admin/users/new", get(pages::new_user_form))
         .route("/admin/users/disable", post(pages::disable_user))
-        .route("/admin/tokens", get(pages::tokens).post(pages::create_token))
+        .route(
+            "/admin/tokens",
+            get(pages::tokens).post(pages::create_token),
+        )
         .route("/admin/tokens/{id}/revoke", post(pages::revoke_token))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/users", get(api::list_users).post(api::create_user))
 }
 
 /// The actor for a signed-in user, or `None` when the account is gone or disabled.
-pub async fn actor_for_user(db: &Db, user_id: &str, meta: RequestMeta) -> Result<Option<Actor>, sqlx::Error> {
-    let Some(user) = store::find_by_id(db, user_id).await? else { return Ok(None) };
+pub async fn actor_for_user(
+    db: &Db,
+    user_id: &str,
+    meta: RequestMeta,
+) -> Result<Option<Actor>, sqlx::Error> {
+    let Some(user) = store::find_by_id(db, user_id).await? else {
+        return Ok(None);
+    };
     if user.status != model::UserStatus::Active.as_str() {
         return Ok(None);
     }
     let grants = store::grants_of(db, user_id).await?;
     Ok(Some(Actor {
-        principal: Principal::User { id: user.id, display_name: user.display_name },
+        principal: Principal::User {
+            id: user.id,
+            display_name: user.display_name,
+        },
         token_id: None,
         grants,
         meta,
@@ -68,11 +112,18 @@ pub async fn actor_for_user(db: &Db, user_id: &str, meta: RequestMeta) -> Result
 }
 
 /// The actor an API token acts as: its user's roles and scopes.
-pub async fn actor_for_token(db: &Db, clock: &Clock, token: &str, meta: RequestMeta) -> Result<Option<Actor>, sqlx::Error> {
+pub async fn actor_for_token(
+    db: &Db,
+    clock: &Clock,
+    token: &str,
+    meta: RequestMeta,
+) -> Result<Option<Actor>, sqlx::Error> {
     if token.is_empty() || token.len() > 200 {
         return Ok(None);
     }
-    let Some((token_id, user_id, last_used)) = store::token_owner(db, &sha256_hex(token.as_bytes())).await? else {
+    let Some((token_id, user_id, last_used)) =
+        store::token_owner(db, &sha256_hex(token.as_bytes())).await?
+    else {
         return Ok(None);
     };
     let now = clock.now_ms();
@@ -81,5 +132,8 @@ pub async fn actor_for_token(db: &Db, clock: &Clock, token: &str, meta: RequestM
         store::touch_token(db, &token_id, now).await?;
     }
     let actor = actor_for_user(db, &user_id, meta).await?;
-    Ok(actor.map(|a| Actor { token_id: Some(token_id), ..a }))
+    Ok(actor.map(|a| Actor {
+        token_id: Some(token_id),
+        ..a
+    }))
 }

@@ -52,19 +52,43 @@ pub async fn login_form(ctx: Ctx, Query(q): Query<NextParam>) -> Response {
         return Redirect::to(&next).into_response();
     }
     let title = ctx.tr.t("login-title");
-    page(StatusCode::OK, LoginPage { page: Page::new(&ctx, &title), email: String::new(), next, errors: FormErrors::none(ctx.tr) }.render())
+    page(
+        StatusCode::OK,
+        LoginPage {
+            page: Page::new(&ctx, &title),
+            email: String::new(),
+            next,
+            errors: FormErrors::none(ctx.tr),
+        }
+        .render(),
+    )
 }
 
-pub async fn login(State(st): State<AppState>, ctx: Ctx, session: Session, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref());
-    match service::login(&st.db, &st.clock, &ctx.actor.meta, &form.email, &form.password).await {
-        Ok(signed_in) => match sessions::begin(&session, &st.clock, &signed_in.user_id, signed_in.staff).await {
-            Ok(()) => Redirect::to(&next).into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "could not start a session");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    match service::login(
+        &st.db,
+        &st.clock,
+        &ctx.actor.meta,
+        &form.email,
+        &form.password,
+    )
+    .await
+    {
+        Ok(signed_in) => {
+            match sessions::begin(&session, &st.clock, &signed_in.user_id, signed_in.staff).await {
+                Ok(()) => Redirect::to(&next).into_response(),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not start a session");
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
             }
-        },
+        }
         Err(error) => {
             let (status, message) = match error {
                 LoginError::Invalid => (StatusCode::UNAUTHORIZED, "login-failed"),
@@ -72,10 +96,18 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, session: Session, Form(
             };
             let errors = FormErrors::new(ctx.tr, vec![FieldError { field: "", message }]);
             let title = ctx.tr.t("login-title");
-            let html = LoginPage { page: Page::new(&ctx, &title), email: form.email, next, errors }.render();
+            let html = LoginPage {
+                page: Page::new(&ctx, &title),
+                email: form.email,
+                next,
+                errors,
+            }
+            .render();
             let mut response = page(status, html);
             if status == StatusCode::TOO_MANY_REQUESTS {
-                response.headers_mut().insert(RETRY_AFTER, http::HeaderValue::from_static("60"));
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, http::HeaderValue::from_static("60"));
             }
             response
         }
@@ -118,11 +150,21 @@ pub struct RegisterForm {
 
 pub async fn register_form(ctx: Ctx) -> Response {
     let title = ctx.tr.t("register-title");
-    let html = RegisterPage { page: Page::new(&ctx, &title), email: String::new(), display_name: String::new(), errors: FormErrors::none(ctx.tr) };
+    let html = RegisterPage {
+        page: Page::new(&ctx, &title),
+        email: String::new(),
+        display_name: String::new(),
+        errors: FormErrors::none(ctx.tr),
+    };
     page(StatusCode::OK, html.render())
 }
 
-pub async fn register(State(st): State<AppState>, ctx: Ctx, session: Session, Form(form): Form<RegisterForm>) -> Response {
+pub async fn register(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    Form(form): Form<RegisterForm>,
+) -> Response {
     let registration = Registration {
         login: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -137,7 +179,12 @@ pub async fn register(State(st): State<AppState>, ctx: Ctx, session: Session, Fo
         Err(ServiceError::Invalid(errors)) => {
             let title = ctx.tr.t("register-title");
             let errors = FormErrors::new(ctx.tr, errors);
-            let html = RegisterPage { page: Page::new(&ctx, &title), email: form.email, display_name: form.display_name, errors };
+            let html = RegisterPage {
+                page: Page::new(&ctx, &title),
+                email: form.email,
+                display_name: form.display_name,
+                errors,
+            };
             page(StatusCode::UNPROCESSABLE_ENTITY, html.render())
         }
         Err(e) => e.into_response(),
@@ -160,11 +207,20 @@ pub async fn account(ctx: Ctx) -> Response {
         .iter()
         .map(|g| {
             let role = ctx.tr.t(&format!("role-{}", g.role));
-            g.scope.as_ref().map_or(role.clone(), |s| format!("{role} ({s})"))
+            g.scope
+                .as_ref()
+                .map_or(role.clone(), |s| format!("{role} ({s})"))
         })
         .collect();
     let title = ctx.tr.t("account-title");
-    page(StatusCode::OK, AccountPage { page: Page::new(&ctx, &title), roles }.render())
+    page(
+        StatusCode::OK,
+        AccountPage {
+            page: Page::new(&ctx, &title),
+            roles,
+        }
+        .render(),
+    )
 }
 
 // --- admin: users --------------------------------------------------------------------------
@@ -188,9 +244,21 @@ pub struct UsersQuery {
 
 const PAGE_SIZE: i64 = 50;
 
-pub async fn users(State(st): State<AppState>, ctx: Ctx, Query(query): Query<UsersQuery>) -> Response {
+pub async fn users(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<UsersQuery>,
+) -> Response {
     let q = query.q.unwrap_or_default();
-    let mut users = match service::list_users(&st.db, &ctx.actor, Some(&q), query.before.as_deref(), PAGE_SIZE + 1).await {
+    let mut users = match service::list_users(
+        &st.db,
+        &ctx.actor,
+        Some(&q),
+        query.before.as_deref(),
+        PAGE_SIZE + 1,
+    )
+    .await
+    {
         Ok(users) => users,
         Err(e) => return e.into_response(),
     };
@@ -205,7 +273,17 @@ pub async fn users(State(st): State<AppState>, ctx: Ctx, Query(query): Query<Use
         _ => String::new(),
     };
     let title = ctx.tr.t("admin-users-title");
-    page(StatusCode::OK, UsersPage { page: Page::new(&ctx, &title), users, q, next_before, notice }.render())
+    page(
+        StatusCode::OK,
+        UsersPage {
+            page: Page::new(&ctx, &title),
+            users,
+            q,
+            next_before,
+            notice,
+        }
+        .render(),
+    )
 }
 
 #[derive(Template)]
@@ -232,16 +310,34 @@ pub struct NewUserForm {
 }
 
 fn new_user_page(ctx: &Ctx, form: NewUserForm, errors: FormErrors) -> NewUserPage {
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), ctx.tr.t(&format!("role-{r}")))).collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str(), ctx.tr.t(&format!("role-{r}"))))
+        .collect();
     let title = ctx.tr.t("admin-user-new-title");
-    NewUserPage { page: Page::new(ctx, &title), roles, form: NewUserForm { password: String::new(), ..form }, errors }
+    NewUserPage {
+        page: Page::new(ctx, &title),
+        roles,
+        form: NewUserForm {
+            password: String::new(),
+            ..form
+        },
+        errors,
+    }
 }
 
 pub async fn new_user_form(ctx: Ctx) -> Response {
-    page(StatusCode::OK, new_user_page(&ctx, NewUserForm::default(), FormErrors::none(ctx.tr)).render())
+    page(
+        StatusCode::OK,
+        new_user_page(&ctx, NewUserForm::default(), FormErrors::none(ctx.tr)).render(),
+    )
 }
 
-pub async fn create_user(State(st): State<AppState>, ctx: Ctx, Form(form): Form<NewUserForm>) -> Response {
+pub async fn create_user(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<NewUserForm>,
+) -> Response {
     let staff = NewStaff {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -251,9 +347,18 @@ pub async fn create_user(State(st): State<AppState>, ctx: Ctx, Form(form): Form<
     };
     match service::create_user(&st.db, &st.clock, &ctx.actor, &staff).await {
         Ok(_) => Redirect::to("/admin/users?notice=created").into_response(),
-        Err(e @ (ServiceError::Invalid(_) | ServiceError::Access(crate::platform::access::AccessError::BadScope | crate::platform::access::AccessError::UnknownRole))) => {
+        Err(
+            e @ (ServiceError::Invalid(_)
+            | ServiceError::Access(
+                crate::platform::access::AccessError::BadScope
+                | crate::platform::access::AccessError::UnknownRole,
+            )),
+        ) => {
             let errors = FormErrors::new(ctx.tr, e.fields());
-            page(StatusCode::UNPROCESSABLE_ENTITY, new_user_page(&ctx, form, errors).render())
+            page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                new_user_page(&ctx, form, errors).render(),
+            )
         }
         Err(e) => e.into_response(),
     }
@@ -265,7 +370,11 @@ pub struct DisableForm {
     login: String,
 }
 
-pub async fn disable_user(State(st): State<AppState>, ctx: Ctx, Form(form): Form<DisableForm>) -> Response {
+pub async fn disable_user(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<DisableForm>,
+) -> Response {
     match service::disable_user(&st.db, &st.clock, &ctx.actor, &form.login).await {
         Ok(()) => Redirect::to("/admin/users?notice=disabled").into_response(),
         Err(e) => e.into_response(),
@@ -292,17 +401,45 @@ impl TokensPage {
     }
 }
 
-async fn tokens_page(st: &AppState, ctx: &Ctx, new_token: String, email: String, name: String, errors: FormErrors, status: StatusCode) -> Response {
+async fn tokens_page(
+    st: &AppState,
+    ctx: &Ctx,
+    new_token: String,
+    email: String,
+    name: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
     let tokens = match service::list_tokens(&st.db, &ctx.actor).await {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
     let title = ctx.tr.t("admin-tokens-title");
-    page(status, TokensPage { page: Page::new(ctx, &title), tokens, new_token, email, token_name: name, errors }.render())
+    page(
+        status,
+        TokensPage {
+            page: Page::new(ctx, &title),
+            tokens,
+            new_token,
+            email,
+            token_name: name,
+            errors,
+        }
+        .render(),
+    )
 }
 
 pub async fn tokens(State(st): State<AppState>, ctx: Ctx) -> Response {
-    tokens_page(&st, &ctx, String::new(), String::new(), String::new(), FormErrors::none(ctx.tr), StatusCode::OK).await
+    tokens_page(
+        &st,
+        &ctx,
+        String::new(),
+        String::new(),
+        String::new(),
+        FormErrors::none(ctx.tr),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -313,22 +450,65 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(st): State<AppState>, ctx: Ctx, Form(form): Form<TokenForm>) -> Response {
+pub async fn create_token(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TokenForm>,
+) -> Response {
     match service::create_token(&st.db, &st.clock, &ctx.actor, &form.email, &form.name).await {
-        Ok(secret) => tokens_page(&st, &ctx, secret, String::new(), String::new(), FormErrors::none(ctx.tr), StatusCode::OK).await,
+        Ok(secret) => {
+            tokens_page(
+                &st,
+                &ctx,
+                secret,
+                String::new(),
+                String::new(),
+                FormErrors::none(ctx.tr),
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(ServiceError::NotFound) => {
-            let errors = FormErrors::new(ctx.tr, vec![FieldError { field: "email", message: "err-no-such-user" }]);
-            tokens_page(&st, &ctx, String::new(), form.email, form.name, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let errors = FormErrors::new(
+                ctx.tr,
+                vec![FieldError {
+                    field: "email",
+                    message: "err-no-such-user",
+                }],
+            );
+            tokens_page(
+                &st,
+                &ctx,
+                String::new(),
+                form.email,
+                form.name,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(ServiceError::Invalid(errors)) => {
             let errors = FormErrors::new(ctx.tr, errors);
-            tokens_page(&st, &ctx, String::new(), form.email, form.name, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            tokens_page(
+                &st,
+                &ctx,
+                String::new(),
+                form.email,
+                form.name,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => e.into_response(),
     }
 }
 
-pub async fn revoke_token(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
     match service::revoke_token(&st.db, &st.clock, &ctx.actor, &id).await {
         Ok(()) => Redirect::to("/admin/tokens").into_response(),
         Err(e) => e.into_response(),

@@ -15,9 +15,15 @@ use crate::platform::ids::{new_id, random_secret, sha256_hex};
 
 fn check_password(password: &str, confirm: Option<&str>, errors: &mut Vec<FieldError>) {
     if let Err(weak) = passwords::check_strength(password) {
-        errors.push(FieldError { field: "password", message: weak.message() });
+        errors.push(FieldError {
+            field: "password",
+            message: weak.message(),
+        });
     } else if confirm.is_some_and(|c| c != password) {
-        errors.push(FieldError { field: "password_confirm", message: "err-password-mismatch" });
+        errors.push(FieldError {
+            field: "password_confirm",
+            message: "err-password-mismatch",
+        });
     }
 }
 
@@ -29,10 +35,24 @@ pub struct Registration {
 }
 
 /// A citizen creates their own account (phone or e-mail + password).
-pub async fn register_citizen(db: &Db, clock: &Clock, actor: &Actor, form: &Registration) -> ServiceResult<String> {
+pub async fn register_citizen(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    form: &Registration,
+) -> ServiceResult<String> {
     let mut errors = vec![];
-    let login = LoginId::parse(&form.login).map_err(|m| errors.push(FieldError { field: "email", message: m })).ok();
-    let name = parse_display_name(&form.display_name).map_err(|e| errors.push(e)).ok();
+    let login = LoginId::parse(&form.login)
+        .map_err(|m| {
+            errors.push(FieldError {
+                field: "email",
+                message: m,
+            })
+        })
+        .ok();
+    let name = parse_display_name(&form.display_name)
+        .map_err(|e| errors.push(e))
+        .ok();
     check_password(&form.password, Some(&form.password_confirm), &mut errors);
     let (Some(login), Some(name), true) = (login, name, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
@@ -44,10 +64,43 @@ pub async fn register_citizen(db: &Db, clock: &Clock, actor: &Actor, form: &Regi
         return Err(ServiceError::invalid("email", "err-taken"));
     }
     let id = new_id();
-    store::insert_user(&mut tx, NewUser { id: &id, login: &login, display_name: &name, password_hash: &hash, now_ms: now }).await?;
-    store::insert_grant(&mut tx, &new_id(), &id, &Grant { role: Role::Citizen, scope: None }, now).await?;
-    let registered = Actor { principal: Principal::User { id: id.clone(), display_name: name }, ..actor.clone() };
-    audit::append(&mut tx, &registered, Some(Role::Citizen), now, Event::new("user.register", "user", &id)).await?;
+    store::insert_user(
+        &mut tx,
+        NewUser {
+            id: &id,
+            login: &login,
+            display_name: &name,
+            password_hash: &hash,
+            now_ms: now,
+        },
+    )
+    .await?;
+    store::insert_grant(
+        &mut tx,
+        &new_id(),
+        &id,
+        &Grant {
+            role: Role::Citizen,
+            scope: None,
+        },
+        now,
+    )
+    .await?;
+    let registered = Actor {
+        principal: Principal::User {
+            id: id.clone(),
+            display_name: name,
+        },
+        ..actor.clone()
+    };
+    audit::append(
+        &mut tx,
+        &registered,
+        Some(Role::Citizen),
+        now,
+        Event::new("user.register", "user", &id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -61,18 +114,51 @@ pub struct NewStaff {
 }
 
 /// An administrator (or the console) creates an account with one role grant.
-pub async fn create_user(db: &Db, clock: &Clock, actor: &Actor, form: &NewStaff) -> ServiceResult<String> {
+pub async fn create_user(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    form: &NewStaff,
+) -> ServiceResult<String> {
     let acting = actor.require(Permission::ManageUsers)?;
     let mut errors = vec![];
-    let email = parse_email(&form.email).map_err(|m| errors.push(FieldError { field: "email", message: m })).ok();
-    let name = parse_display_name(&form.display_name).map_err(|e| errors.push(e)).ok();
-    let role = form.role.parse::<Role>().map_err(|_| errors.push(FieldError { field: "role", message: "err-role" })).ok();
+    let email = parse_email(&form.email)
+        .map_err(|m| {
+            errors.push(FieldError {
+                field: "email",
+                message: m,
+            })
+        })
+        .ok();
+    let name = parse_display_name(&form.display_name)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "role",
+                message: "err-role",
+            })
+        })
+        .ok();
     let scope = match form.scope.trim() {
         "" => Some(None),
-        s => Scope::parse(s).map(Some).map_err(|_| errors.push(FieldError { field: "scope", message: "err-scope" })).ok(),
+        s => Scope::parse(s)
+            .map(Some)
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "scope",
+                    message: "err-scope",
+                })
+            })
+            .ok(),
     };
     check_password(&form.password, None, &mut errors);
-    let (Some(email), Some(name), Some(role), Some(scope), true) = (email, name, role, scope, errors.is_empty()) else {
+    let (Some(email), Some(name), Some(role), Some(scope), true) =
+        (email, name, role, scope, errors.is_empty())
+    else {
         return Err(ServiceError::Invalid(errors));
     };
     let hash = passwords::hash(&form.password)?;
@@ -83,11 +169,28 @@ pub async fn create_user(db: &Db, clock: &Clock, actor: &Actor, form: &NewStaff)
         return Err(ServiceError::invalid("email", "err-taken"));
     }
     let id = new_id();
-    store::insert_user(&mut tx, NewUser { id: &id, login: &login, display_name: &name, password_hash: &hash, now_ms: now }).await?;
+    store::insert_user(
+        &mut tx,
+        NewUser {
+            id: &id,
+            login: &login,
+            display_name: &name,
+            password_hash: &hash,
+            now_ms: now,
+        },
+    )
+    .await?;
     let grant = Grant { role, scope };
     store::insert_grant(&mut tx, &new_id(), &id, &grant, now).await?;
     let details = json!({ "email": email, "role": role, "scope": grant.scope.as_ref().map(ToString::to_string) });
-    audit::append(&mut tx, actor, acting, now, Event::new("user.create", "user", &id).with(details)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("user.create", "user", &id).with(details),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -98,14 +201,23 @@ pub async fn disable_user(db: &Db, clock: &Clock, actor: &Actor, login: &str) ->
     let login = LoginId::parse(login).map_err(|m| ServiceError::invalid("email", m))?;
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
-    let user = store::find_by_login(&mut tx, &login).await?.ok_or(ServiceError::NotFound)?;
+    let user = store::find_by_login(&mut tx, &login)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if actor.user_id() == Some(user.id.as_str()) {
         return Err(ServiceError::Conflict("err-disable-self"));
     }
     store::set_status(&mut tx, &user.id, UserStatus::Disabled.as_str(), now).await?;
     let ended = sessions::end_all_for_user(&mut tx, &user.id).await?;
     let details = json!({ "sessions_ended": ended });
-    audit::append(&mut tx, actor, acting, now, Event::new("user.disable", "user", &user.id).with(details)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("user.disable", "user", &user.id).with(details),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -124,11 +236,19 @@ pub enum LoginError {
 
 /// Checks a password, counting failures per account and per address (see `throttle`).
 /// Every success, failure and lock is audited.
-pub async fn login(db: &Db, clock: &Clock, meta: &RequestMeta, login: &str, password: &str) -> Result<SignedIn, LoginError> {
-    attempt_login(db, clock, meta, login, password).await.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "login failed internally");
-        Err(LoginError::Invalid)
-    })
+pub async fn login(
+    db: &Db,
+    clock: &Clock,
+    meta: &RequestMeta,
+    login: &str,
+    password: &str,
+) -> Result<SignedIn, LoginError> {
+    attempt_login(db, clock, meta, login, password)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "login failed internally");
+            Err(LoginError::Invalid)
+        })
 }
 
 async fn attempt_login(
@@ -144,7 +264,14 @@ async fn attempt_login(
     let parsed = LoginId::parse(login).ok();
     let mut tx = db.begin().await?;
     if throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES {
-        audit::append(&mut tx, &anonymous, None, now, Event::new("login.throttled", "address", &meta.ip)).await?;
+        audit::append(
+            &mut tx,
+            &anonymous,
+            None,
+            now,
+            Event::new("login.throttled", "address", &meta.ip),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(LoginError::Throttled));
     }
@@ -156,13 +283,32 @@ async fn attempt_login(
         passwords::verify_dummy(password);
         throttle::record_failure(&mut tx, &address_key, now).await?;
         let details = json!({ "login": login.chars().take(100).collect::<String>() });
-        audit::append(&mut tx, &anonymous, None, now, Event::new("login.failed", "user", "").with(details)).await?;
-        let throttled = throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES;
+        audit::append(
+            &mut tx,
+            &anonymous,
+            None,
+            now,
+            Event::new("login.failed", "user", "").with(details),
+        )
+        .await?;
+        let throttled =
+            throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES;
         tx.commit().await?;
-        return Ok(Err(if throttled { LoginError::Throttled } else { LoginError::Invalid }));
+        return Ok(Err(if throttled {
+            LoginError::Throttled
+        } else {
+            LoginError::Invalid
+        }));
     };
     if user.locked_until.is_some_and(|until| until > now) {
-        audit::append(&mut tx, &anonymous, None, now, Event::new("login.refused_locked", "user", &user.id)).await?;
+        audit::append(
+            &mut tx,
+            &anonymous,
+            None,
+            now,
+            Event::new("login.refused_locked", "user", &user.id),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(LoginError::Throttled));
     }
@@ -170,38 +316,88 @@ async fn attempt_login(
     if password_ok && user.status == UserStatus::Active.as_str() {
         let grants = store::grants_of(db, &user.id).await?;
         let staff = grants.iter().any(|g| g.role.is_staff());
-        let actor = Actor { principal: Principal::User { id: user.id.clone(), display_name: user.display_name.clone() }, ..anonymous };
+        let actor = Actor {
+            principal: Principal::User {
+                id: user.id.clone(),
+                display_name: user.display_name.clone(),
+            },
+            ..anonymous
+        };
         store::set_locked_until(&mut tx, &user.id, None).await?;
-        audit::append(&mut tx, &actor, None, now, Event::new("login.succeeded", "user", &user.id)).await?;
+        audit::append(
+            &mut tx,
+            &actor,
+            None,
+            now,
+            Event::new("login.succeeded", "user", &user.id),
+        )
+        .await?;
         tx.commit().await?;
-        return Ok(Ok(SignedIn { user_id: user.id, staff }));
+        return Ok(Ok(SignedIn {
+            user_id: user.id,
+            staff,
+        }));
     }
     let account_key = throttle::account_key(&user.id);
     throttle::record_failure(&mut tx, &account_key, now).await?;
     throttle::record_failure(&mut tx, &address_key, now).await?;
-    audit::append(&mut tx, &anonymous, None, now, Event::new("login.failed", "user", &user.id)).await?;
+    audit::append(
+        &mut tx,
+        &anonymous,
+        None,
+        now,
+        Event::new("login.failed", "user", &user.id),
+    )
+    .await?;
     if throttle::recent_failures(&mut tx, &account_key, now).await? > throttle::MAX_FAILURES {
         store::set_locked_until(&mut tx, &user.id, Some(now + throttle::LOCK_MS)).await?;
         let details = json!({ "until_ms": now + throttle::LOCK_MS });
-        audit::append(&mut tx, &anonymous, None, now, Event::new("user.locked", "user", &user.id).with(details)).await?;
+        audit::append(
+            &mut tx,
+            &anonymous,
+            None,
+            now,
+            Event::new("user.locked", "user", &user.id).with(details),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Err(LoginError::Throttled));
     }
-    let throttled = throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES;
+    let throttled =
+        throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES;
     tx.commit().await?;
-    Ok(Err(if throttled { LoginError::Throttled } else { LoginError::Invalid }))
+    Ok(Err(if throttled {
+        LoginError::Throttled
+    } else {
+        LoginError::Invalid
+    }))
 }
 
 pub async fn logout_audit(db: &Db, clock: &Clock, actor: &Actor) -> ServiceResult<()> {
-    let Some(user_id) = actor.user_id() else { return Ok(()) };
+    let Some(user_id) = actor.user_id() else {
+        return Ok(());
+    };
     let mut tx = db.begin().await?;
-    audit::append(&mut tx, actor, None, clock.now_ms(), Event::new("logout", "user", user_id)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        None,
+        clock.now_ms(),
+        Event::new("logout", "user", user_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Issues an API token for a user; the secret is returned once and stored only hashed.
-pub async fn create_token(db: &Db, clock: &Clock, actor: &Actor, email: &str, name: &str) -> ServiceResult<String> {
+pub async fn create_token(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+) -> ServiceResult<String> {
     let acting = actor.require(Permission::ManageTokens)?;
     let login = LoginId::Email(parse_email(email).map_err(|m| ServiceError::invalid("email", m))?);
     let name = name.trim();
@@ -210,29 +406,64 @@ pub async fn create_token(db: &Db, clock: &Clock, actor: &Actor, email: &str, na
     }
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
-    let user = store::find_by_login(&mut tx, &login).await?.ok_or(ServiceError::NotFound)?;
+    let user = store::find_by_login(&mut tx, &login)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let secret = format!("safar_{}", random_secret(32));
     let id = new_id();
-    store::insert_token(&mut tx, &id, &user.id, name, &sha256_hex(secret.as_bytes()), now).await?;
+    store::insert_token(
+        &mut tx,
+        &id,
+        &user.id,
+        name,
+        &sha256_hex(secret.as_bytes()),
+        now,
+    )
+    .await?;
     let details = json!({ "user_id": user.id, "name": name });
-    audit::append(&mut tx, actor, acting, now, Event::new("token.create", "api_token", &id).with(details)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("token.create", "api_token", &id).with(details),
+    )
+    .await?;
     tx.commit().await?;
     Ok(secret)
 }
 
-pub async fn revoke_token(db: &Db, clock: &Clock, actor: &Actor, token_id: &str) -> ServiceResult<()> {
+pub async fn revoke_token(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    token_id: &str,
+) -> ServiceResult<()> {
     let acting = actor.require(Permission::ManageTokens)?;
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
     if !store::revoke_token(&mut tx, token_id, now).await? {
         return Err(ServiceError::NotFound);
     }
-    audit::append(&mut tx, actor, acting, now, Event::new("token.revoke", "api_token", token_id)).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("token.revoke", "api_token", token_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn list_users(db: &Db, actor: &Actor, search: Option<&str>, before_id: Option<&str>, limit: i64) -> ServiceResult<Vec<store::UserSummary>> {
+pub async fn list_users(
+    db: &Db,
+    actor: &Actor,
+    search: Option<&str>,
+    before_id: Option<&str>,
+    limit: i64,
+) -> ServiceResult<Vec<store::UserSummary>> {
     actor.require(Permission::ManageUsers)?;
     Ok(store::list_users(db, search, before_id, limit).await?)
 }

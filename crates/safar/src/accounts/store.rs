@@ -19,7 +19,8 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
-const USER_COLUMNS: &str = "id, email, phone, display_name, password_hash, status, locked_until, created_at";
+const USER_COLUMNS: &str =
+    "id, email, phone, display_name, password_hash, status, locked_until, created_at";
 
 fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
@@ -62,8 +63,17 @@ pub async fn insert_user(tx: &mut Tx, user: NewUser<'_>) -> Result<(), sqlx::Err
     Ok(())
 }
 
-pub async fn insert_grant(tx: &mut Tx, id: &str, user_id: &str, grant: &Grant, now_ms: i64) -> Result<(), sqlx::Error> {
-    let (kind, value) = grant.scope.as_ref().map_or(("", String::new()), |s| (s.kind.as_str(), s.value.clone()));
+pub async fn insert_grant(
+    tx: &mut Tx,
+    id: &str,
+    user_id: &str,
+    grant: &Grant,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let (kind, value) = grant
+        .scope
+        .as_ref()
+        .map_or(("", String::new()), |s| (s.kind.as_str(), s.value.clone()));
     sqlx::query(
         "INSERT INTO role_grants (id, user_id, role, scope_kind, scope_value, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, role, scope_kind, scope_value) DO NOTHING",
@@ -89,21 +99,29 @@ pub async fn find_by_login(tx: &mut Tx, login: &LoginId) -> Result<Option<UserRo
         LoginId::Phone(_) => "phone",
     };
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(login.as_str()).fetch_optional(&mut **tx).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(login.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&db.pool).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
 pub async fn grants_of(db: &Db, user_id: &str) -> Result<Vec<Grant>, sqlx::Error> {
-    let rows = sqlx::query("SELECT role, scope_kind, scope_value FROM role_grants WHERE user_id = $1 ORDER BY role")
-        .bind(user_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT role, scope_kind, scope_value FROM role_grants WHERE user_id = $1 ORDER BY role",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows.iter().filter_map(grant_from_row).collect())
 }
 
@@ -111,10 +129,18 @@ fn grant_from_row(row: &AnyRow) -> Option<Grant> {
     let role: String = row.try_get("role").ok()?;
     let kind: String = row.try_get("scope_kind").ok()?;
     let value: String = row.try_get("scope_value").ok()?;
-    Some(Grant { role: role.parse::<Role>().ok()?, scope: Scope::from_columns(&kind, &value) })
+    Some(Grant {
+        role: role.parse::<Role>().ok()?,
+        scope: Scope::from_columns(&kind, &value),
+    })
 }
 
-pub async fn set_status(tx: &mut Tx, user_id: &str, status: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn set_status(
+    tx: &mut Tx,
+    user_id: &str,
+    status: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now_ms)
@@ -124,8 +150,16 @@ pub async fn set_status(tx: &mut Tx, user_id: &str, status: &str, now_ms: i64) -
     Ok(())
 }
 
-pub async fn set_locked_until(tx: &mut Tx, user_id: &str, until_ms: Option<i64>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(until_ms).bind(user_id).execute(&mut **tx).await?;
+pub async fn set_locked_until(
+    tx: &mut Tx,
+    user_id: &str,
+    until_ms: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+        .bind(until_ms)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -143,7 +177,12 @@ pub struct UserSummary {
 }
 
 /// Newest first; `before_id` continues after the last id of the previous page.
-pub async fn list_users(db: &Db, search: Option<&str>, before_id: Option<&str>, limit: i64) -> Result<Vec<UserSummary>, sqlx::Error> {
+pub async fn list_users(
+    db: &Db,
+    search: Option<&str>,
+    before_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<UserSummary>, sqlx::Error> {
     let mut sql = SqlBuf::new(&format!("SELECT {USER_COLUMNS} FROM users WHERE 1 = 1"));
     if let Some(before) = before_id {
         sql.push(" AND id < ").bind_text(before);
@@ -155,7 +194,13 @@ pub async fn list_users(db: &Db, search: Option<&str>, before_id: Option<&str>, 
         sql.contains(db, "phone", q).push(")");
     }
     sql.push(" ORDER BY id DESC LIMIT ").bind_int(limit);
-    let users: Vec<UserRow> = sql.query().fetch_all(&db.pool).await?.iter().map(user_from_row).collect::<Result<_, _>>()?;
+    let users: Vec<UserRow> = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(users.len());
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
     let grants = grants_for_users(db, &ids).await?;
@@ -186,7 +231,9 @@ async fn grants_for_users(db: &Db, ids: &[String]) -> Result<Vec<(String, Grant)
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut sql = SqlBuf::new("SELECT user_id, role, scope_kind, scope_value FROM role_grants WHERE user_id IN (");
+    let mut sql = SqlBuf::new(
+        "SELECT user_id, role, scope_kind, scope_value FROM role_grants WHERE user_id IN (",
+    );
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -203,7 +250,14 @@ async fn grants_for_users(db: &Db, ids: &[String]) -> Result<Vec<(String, Grant)
 
 // --- API tokens -------------------------------------------------------------------------
 
-pub async fn insert_token(tx: &mut Tx, id: &str, user_id: &str, name: &str, token_hash: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn insert_token(
+    tx: &mut Tx,
+    id: &str,
+    user_id: &str,
+    name: &str,
+    token_hash: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
         .bind(user_id)
@@ -216,7 +270,10 @@ pub async fn insert_token(tx: &mut Tx, id: &str, user_id: &str, name: &str, toke
 }
 
 /// The active user a live token belongs to: (token id, user id).
-pub async fn token_owner(db: &Db, token_hash: &str) -> Result<Option<(String, String, Option<i64>)>, sqlx::Error> {
+pub async fn token_owner(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(String, String, Option<i64>)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT t.id AS token_id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active'",
@@ -224,11 +281,22 @@ pub async fn token_owner(db: &Db, token_hash: &str) -> Result<Option<(String, St
     .bind(token_hash)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| Ok((r.try_get("token_id")?, r.try_get("user_id")?, r.try_get("last_used_at")?))).transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("token_id")?,
+            r.try_get("user_id")?,
+            r.try_get("last_used_at")?,
+        ))
+    })
+    .transpose()
 }
 
 pub async fn touch_token(db: &Db, token_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now_ms).bind(token_id).execute(&db.pool).await?;
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now_ms)
+        .bind(token_id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -268,10 +336,11 @@ pub async fn list_tokens(db: &Db, limit: i64) -> Result<Vec<TokenSummary>, sqlx:
 
 /// Revokes a live token; false when there was none to revoke.
 pub async fn revoke_token(tx: &mut Tx, token_id: &str, now_ms: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now_ms)
-        .bind(token_id)
-        .execute(&mut **tx)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms)
+            .bind(token_id)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -166,14 +166,20 @@ impl Scope {
         if value.is_empty() || value.len() > 64 || !value.chars().all(valid_char) {
             return Err(AccessError::BadScope);
         }
-        Ok(Scope { kind, value: value.to_string() })
+        Ok(Scope {
+            kind,
+            value: value.to_string(),
+        })
     }
 
     pub fn from_columns(kind: &str, value: &str) -> Option<Self> {
         if kind.is_empty() {
             return None;
         }
-        Some(Scope { kind: ScopeKind::parse(kind)?, value: value.to_string() })
+        Some(Scope {
+            kind: ScopeKind::parse(kind)?,
+            value: value.to_string(),
+        })
     }
 }
 
@@ -192,7 +198,10 @@ pub struct Grant {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Principal {
     Anonymous,
-    User { id: String, display_name: String },
+    User {
+        id: String,
+        display_name: String,
+    },
     /// The operator at the server's console (`safar user create` …).
     Console,
 }
@@ -226,7 +235,12 @@ pub enum AccessError {
 
 impl Actor {
     pub fn anonymous(meta: RequestMeta) -> Self {
-        Actor { principal: Principal::Anonymous, token_id: None, grants: vec![], meta }
+        Actor {
+            principal: Principal::Anonymous,
+            token_id: None,
+            grants: vec![],
+            meta,
+        }
     }
 
     pub fn console() -> Self {
@@ -234,7 +248,10 @@ impl Actor {
             principal: Principal::Console,
             token_id: None,
             grants: vec![],
-            meta: RequestMeta { ip: "console".into(), request_id: ids_for_console() },
+            meta: RequestMeta {
+                ip: "console".into(),
+                request_id: ids_for_console(),
+            },
         }
     }
 
@@ -278,13 +295,18 @@ impl Actor {
     }
 
     /// Checks a permission on data that lives in `scope` (e.g. a person's region).
-    pub fn require_in(&self, perm: Permission, scope: Option<&Scope>) -> Result<Option<Role>, AccessError> {
+    pub fn require_in(
+        &self,
+        perm: Permission,
+        scope: Option<&Scope>,
+    ) -> Result<Option<Role>, AccessError> {
         match self.principal {
             Principal::Console => Ok(None),
             Principal::Anonymous => Err(AccessError::Unauthenticated),
-            Principal::User { .. } => {
-                self.granting_role(perm, scope).map(Some).ok_or(AccessError::Forbidden)
-            }
+            Principal::User { .. } => self
+                .granting_role(perm, scope)
+                .map(Some)
+                .ok_or(AccessError::Forbidden),
         }
     }
 
@@ -292,7 +314,10 @@ impl Actor {
     /// contents are then filtered by scope.
     pub fn holds(&self, perm: Permission) -> bool {
         matches!(self.principal, Principal::Console)
-            || self.grants.iter().any(|g| g.role.permissions().contains(&perm))
+            || self
+                .grants
+                .iter()
+                .any(|g| g.role.permissions().contains(&perm))
     }
 
     /// The label written to the audit log.
@@ -315,7 +340,10 @@ mod tests {
 
     fn user(grants: Vec<Grant>) -> Actor {
         Actor {
-            principal: Principal::User { id: "u".into(), display_name: "U".into() },
+            principal: Principal::User {
+                id: "u".into(),
+                display_name: "U".into(),
+            },
             token_id: None,
             grants,
             meta: RequestMeta::default(),
@@ -332,8 +360,17 @@ mod tests {
 
     #[test]
     fn scope_parsing_rejects_junk() {
-        assert_eq!(Scope::parse("region:UZ-SA").map(|s| s.to_string()), Ok("region:UZ-SA".into()));
-        for bad in ["region", "planet:UZ-SA", "region:", "region:a b", "region:<x>"] {
+        assert_eq!(
+            Scope::parse("region:UZ-SA").map(|s| s.to_string()),
+            Ok("region:UZ-SA".into())
+        );
+        for bad in [
+            "region",
+            "planet:UZ-SA",
+            "region:",
+            "region:a b",
+            "region:<x>",
+        ] {
             assert_eq!(Scope::parse(bad), Err(AccessError::BadScope), "{bad}");
         }
     }
@@ -342,20 +379,45 @@ mod tests {
     fn scoped_grant_only_allows_its_own_scope() {
         let sa = Scope::parse("region:UZ-SA").ok();
         let an = Scope::parse("region:UZ-AN").ok();
-        let actor = user(vec![Grant { role: Role::Admin, scope: sa.clone() }]);
-        assert!(actor.require_in(Permission::ManageUsers, sa.as_ref()).is_ok());
-        assert_eq!(actor.require_in(Permission::ManageUsers, an.as_ref()), Err(AccessError::Forbidden));
+        let actor = user(vec![Grant {
+            role: Role::Admin,
+            scope: sa.clone(),
+        }]);
+        assert!(
+            actor
+                .require_in(Permission::ManageUsers, sa.as_ref())
+                .is_ok()
+        );
+        assert_eq!(
+            actor.require_in(Permission::ManageUsers, an.as_ref()),
+            Err(AccessError::Forbidden)
+        );
         // A scoped grant does not allow national (unscoped) actions.
-        assert_eq!(actor.require(Permission::ManageUsers), Err(AccessError::Forbidden));
+        assert_eq!(
+            actor.require(Permission::ManageUsers),
+            Err(AccessError::Forbidden)
+        );
         assert!(actor.holds(Permission::ManageUsers));
     }
 
     #[test]
     fn anonymous_and_citizens_are_refused_staff_permissions() {
         let anon = Actor::anonymous(RequestMeta::default());
-        assert_eq!(anon.require(Permission::StaffWorkspace), Err(AccessError::Unauthenticated));
-        let citizen = user(vec![Grant { role: Role::Citizen, scope: None }]);
-        assert_eq!(citizen.require(Permission::StaffWorkspace), Err(AccessError::Forbidden));
-        assert_eq!(citizen.require(Permission::OwnAccount), Ok(Some(Role::Citizen)));
+        assert_eq!(
+            anon.require(Permission::StaffWorkspace),
+            Err(AccessError::Unauthenticated)
+        );
+        let citizen = user(vec![Grant {
+            role: Role::Citizen,
+            scope: None,
+        }]);
+        assert_eq!(
+            citizen.require(Permission::StaffWorkspace),
+            Err(AccessError::Forbidden)
+        );
+        assert_eq!(
+            citizen.require(Permission::OwnAccount),
+            Ok(Some(Role::Citizen))
+        );
     }
 }

@@ -97,11 +97,19 @@ pub fn encode_cursor(key: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
 }
 
+/// A cursor this server did not make.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BadCursor;
+
 /// `None` for an absent cursor; `Err` for one we did not make.
-pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, ()> {
-    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok(None) };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).map_err(|_| ())?;
-    String::from_utf8(bytes).map(Some).map_err(|_| ())
+pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, BadCursor> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .map_err(|_| BadCursor)?;
+    String::from_utf8(bytes).map(Some).map_err(|_| BadCursor)
 }
 
 /// Builds a page from `limit + 1` fetched items: the extra one only says there is more.
@@ -109,6 +117,10 @@ pub fn paginate<T>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) ->
     let limit = usize::try_from(limit).unwrap_or(50);
     let more = items.len() > limit;
     items.truncate(limit);
-    let next_cursor = if more { items.last().map(|last| encode_cursor(&key(last))) } else { None };
+    let next_cursor = if more {
+        items.last().map(|last| encode_cursor(&key(last)))
+    } else {
+        None
+    };
     ListPage { items, next_cursor }
 }

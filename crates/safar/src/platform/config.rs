@@ -23,6 +23,8 @@ impl Default for WebConfig {
 
 impl WebConfig {
     pub fn is_tls(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }

@@ -134,7 +134,10 @@ pub struct SqlBuf {
 
 impl SqlBuf {
     pub fn new(text: &str) -> Self {
-        SqlBuf { text: text.to_string(), args: Vec::new() }
+        SqlBuf {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -176,5 +179,7 @@ impl SqlBuf {
 }
 
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

@@ -54,8 +54,14 @@ impl ServiceError {
     pub fn fields(&self) -> Vec<FieldError> {
         match self {
             ServiceError::Invalid(f) => f.clone(),
-            ServiceError::Access(AccessError::UnknownRole) => vec![FieldError { field: "role", message: "err-role" }],
-            ServiceError::Access(AccessError::BadScope) => vec![FieldError { field: "scope", message: "err-scope" }],
+            ServiceError::Access(AccessError::UnknownRole) => vec![FieldError {
+                field: "role",
+                message: "err-role",
+            }],
+            ServiceError::Access(AccessError::BadScope) => vec![FieldError {
+                field: "scope",
+                message: "err-scope",
+            }],
             _ => vec![],
         }
     }

@@ -43,7 +43,9 @@ impl Locale {
 
     /// Exact tag, case-insensitive. Unknown tags are `None`, never an error page.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        Locale::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
     }
 
     /// Best match for an `Accept-Language` header; plain `uz` means Latin script.
@@ -83,7 +85,11 @@ pub const EN_FTL: &str = include_str!("../../locales/en/main.ftl");
 /// Generates the uz-Cyrl Fluent source from uz-Latn: message ids, comments and
 /// placeables stay as they are; text is transliterated.
 pub fn uz_cyrl_ftl() -> String {
-    UZ_LATN_FTL.lines().map(transliterate_ftl_line).collect::<Vec<_>>().join("\n")
+    UZ_LATN_FTL
+        .lines()
+        .map(transliterate_ftl_line)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn transliterate_ftl_line(line: &str) -> String {
@@ -110,7 +116,9 @@ fn transliterate_ftl_line(line: &str) -> String {
 fn is_message_head(s: &str) -> bool {
     let s = s.trim();
     let s = s.strip_prefix('.').unwrap_or(s);
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 struct Catalog {
@@ -124,7 +132,11 @@ fn bundle(locale: Locale, source: String) -> FluentBundle<FluentResource> {
     match FluentResource::try_new(source) {
         Ok(res) => {
             if let Err(errors) = bundle.add_resource(res) {
-                tracing::error!(?errors, locale = locale.tag(), "duplicate messages in locale");
+                tracing::error!(
+                    ?errors,
+                    locale = locale.tag(),
+                    "duplicate messages in locale"
+                );
             }
         }
         Err((res, errors)) => {
@@ -137,7 +149,10 @@ fn bundle(locale: Locale, source: String) -> FluentBundle<FluentResource> {
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| Catalog {
     bundles: vec![
-        (Locale::UzLatn, bundle(Locale::UzLatn, UZ_LATN_FTL.to_string())),
+        (
+            Locale::UzLatn,
+            bundle(Locale::UzLatn, UZ_LATN_FTL.to_string()),
+        ),
         (Locale::UzCyrl, bundle(Locale::UzCyrl, uz_cyrl_ftl())),
         (Locale::Ru, bundle(Locale::Ru, RU_FTL.to_string())),
         (Locale::En, bundle(Locale::En, EN_FTL.to_string())),
@@ -177,7 +192,9 @@ impl Tr {
         let Some((_, bundle)) = CATALOG.bundles.iter().find(|(l, _)| *l == self.locale) else {
             return key.to_string();
         };
-        let (id, attr) = key.split_once('.').map_or((key, None), |(m, a)| (m, Some(a)));
+        let (id, attr) = key
+            .split_once('.')
+            .map_or((key, None), |(m, a)| (m, Some(a)));
         let pattern = bundle.get_message(id).and_then(|m| match attr {
             None => m.value(),
             Some(a) => m.get_attribute(a).map(|a| a.value()),
@@ -187,7 +204,9 @@ impl Tr {
             return key.to_string();
         };
         let mut errors = vec![];
-        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -214,9 +233,18 @@ mod tests {
 
     #[test]
     fn accept_language_picks_highest_quality_supported() {
-        assert_eq!(Locale::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Some(Locale::Ru));
-        assert_eq!(Locale::from_accept_language("de, en;q=0.5"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("uz-Cyrl-UZ"), Some(Locale::UzCyrl));
+        assert_eq!(
+            Locale::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"),
+            Some(Locale::Ru)
+        );
+        assert_eq!(
+            Locale::from_accept_language("de, en;q=0.5"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("uz-Cyrl-UZ"),
+            Some(Locale::UzCyrl)
+        );
         assert_eq!(Locale::from_accept_language("uz"), Some(Locale::UzLatn));
         assert_eq!(Locale::from_accept_language("fr, de"), None);
         assert_eq!(Locale::from_accept_language(";;,,q=abc"), None);
@@ -233,8 +261,15 @@ mod tests {
     #[test]
     fn every_locale_defines_every_message() {
         let reference = message_ids(EN_FTL);
-        assert!(reference.len() > 50, "the English catalogue looks truncated");
-        for (name, source) in [("uz-Latn", UZ_LATN_FTL.to_string()), ("ru", RU_FTL.into()), ("uz-Cyrl", uz_cyrl_ftl())] {
+        assert!(
+            reference.len() > 50,
+            "the English catalogue looks truncated"
+        );
+        for (name, source) in [
+            ("uz-Latn", UZ_LATN_FTL.to_string()),
+            ("ru", RU_FTL.into()),
+            ("uz-Cyrl", uz_cyrl_ftl()),
+        ] {
             let ids = message_ids(&source);
             let missing: Vec<_> = reference.iter().filter(|k| !ids.contains(k)).collect();
             let extra: Vec<_> = ids.iter().filter(|k| !reference.contains(k)).collect();
@@ -245,8 +280,14 @@ mod tests {
 
     #[test]
     fn uzbek_source_uses_no_selectors() {
-        let selector = UZ_LATN_FTL.lines().filter(|l| !l.trim_start().starts_with('#')).find(|l| l.contains("->"));
-        assert_eq!(selector, None, "uz-Latn must not use selectors (see module docs)");
+        let selector = UZ_LATN_FTL
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .find(|l| l.contains("->"));
+        assert_eq!(
+            selector, None,
+            "uz-Latn must not use selectors (see module docs)"
+        );
     }
 
     #[test]
@@ -255,7 +296,11 @@ mod tests {
             let tr = Tr::new(locale);
             for id in message_ids(EN_FTL) {
                 assert!(tr.has(&id), "{id} missing in {}", locale.tag());
-                assert!(!tr.format(&id, None).trim().is_empty(), "{id} empty in {}", locale.tag());
+                assert!(
+                    !tr.format(&id, None).trim().is_empty(),
+                    "{id} empty in {}",
+                    locale.tag()
+                );
             }
         }
     }

@@ -52,7 +52,9 @@ async fn apply_one(db: &Db, name: &str, sql: &'static str) -> anyhow::Result<boo
     let mut tx = db.begin().await?;
     if db.backend == Backend::Postgres {
         // Several servers may start at once; one migrates, the others wait and then skip.
-        sqlx::query("SELECT pg_advisory_xact_lock(725001)").execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(725001)")
+            .execute(&mut *tx)
+            .await?;
     }
     let existing = sqlx::query("SELECT checksum FROM schema_migrations WHERE name = $1")
         .bind(name)

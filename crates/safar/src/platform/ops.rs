@@ -22,7 +22,10 @@ pub const ROUTES: &[Route] = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
 }
 
 /// The process-wide recorder (a process has one; every app in it shares it).
@@ -30,9 +33,14 @@ fn prometheus() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            const BUCKETS: &[f64] = &[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+            const BUCKETS: &[f64] = &[
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ];
             PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Full("http_request_duration_seconds".into()), BUCKETS)
+                .set_buckets_for_metric(
+                    Matcher::Full("http_request_duration_seconds".into()),
+                    BUCKETS,
+                )
                 .ok()?
                 .install_recorder()
                 .ok()
@@ -58,7 +66,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
     };
     metrics::gauge!("db_pool_connections").set(f64::from(state.db.pool.size()));
     metrics::gauge!("db_pool_idle_connections").set(state.db.pool.num_idle() as f64);
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
+        .into_response()
 }
 
 pub async fn record_metrics(req: Request, next: Next) -> Response {
@@ -66,10 +78,14 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let started = Instant::now();
     let response = next.run(req).await;
-    let route = response.extensions().get::<MatchedRoute>().map_or_else(|| "unmatched".to_string(), |r| r.0.clone());
+    let route = response
+        .extensions()
+        .get::<MatchedRoute>()
+        .map_or_else(|| "unmatched".to_string(), |r| r.0.clone());
     let status = response.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
         .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "route" => route).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
     response
 }

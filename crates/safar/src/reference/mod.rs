@@ -20,23 +20,45 @@ use crate::platform::web::routes::{Access, Route};
 pub use seed::seed_if_empty;
 
 pub const ROUTES: &[Route] = &[
-    Route::new("GET", "/admin/reference", Access::Perm(Permission::ViewReference)),
-    Route::new("GET", "/admin/reference/regions/{iso}", Access::Perm(Permission::ViewReference))
-        .example("/admin/reference/regions/UZ-SA"),
-    Route::new("POST", "/admin/reference/regions/{iso}", Access::Perm(Permission::EditReference))
-        .example("/admin/reference/regions/UZ-SA"),
+    Route::new(
+        "GET",
+        "/admin/reference",
+        Access::Perm(Permission::ViewReference),
+    ),
+    Route::new(
+        "GET",
+        "/admin/reference/regions/{iso}",
+        Access::Perm(Permission::ViewReference),
+    )
+    .example("/admin/reference/regions/UZ-SA"),
+    Route::new(
+        "POST",
+        "/admin/reference/regions/{iso}",
+        Access::Perm(Permission::EditReference),
+    )
+    .example("/admin/reference/regions/UZ-SA"),
     Route::new("GET", "/api/v1/reference/regions", Access::Public),
-    Route::new("GET", "/api/v1/reference/regions/{iso}/districts", Access::Public)
-        .example("/api/v1/reference/regions/UZ-SA/districts"),
+    Route::new(
+        "GET",
+        "/api/v1/reference/regions/{iso}/districts",
+        Access::Public,
+    )
+    .example("/api/v1/reference/regions/UZ-SA/districts"),
     Route::new("GET", "/api/v1/reference/destinations", Access::Public),
 ];
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/reference", get(pages::index))
-        .route("/admin/reference/regions/{iso}", get(pages::region).post(pages::edit_region))
+        .route(
+            "/admin/reference/regions/{iso}",
+            get(pages::region).post(pages::edit_region),
+        )
         .route("/api/v1/reference/regions", get(api::regions))
-        .route("/api/v1/reference/regions/{iso}/districts", get(api::districts))
+        .route(
+            "/api/v1/reference/regions/{iso}/districts",
+            get(api::districts),
+        )
         .route("/api/v1/reference/destinations", get(api::destinations))
 }
 
@@ -51,8 +73,17 @@ pub struct Names {
 
 impl Names {
     pub fn new(uz_latn: String, uz_cyrl: String, ru: String, en: String) -> Self {
-        let uz_cyrl = if uz_cyrl.is_empty() { uz_text::latin_to_cyrillic(&uz_latn) } else { uz_cyrl };
-        Names { uz_latn, uz_cyrl, ru, en }
+        let uz_cyrl = if uz_cyrl.is_empty() {
+            uz_text::latin_to_cyrillic(&uz_latn)
+        } else {
+            uz_cyrl
+        };
+        Names {
+            uz_latn,
+            uz_cyrl,
+            ru,
+            en,
+        }
     }
 
     pub fn get(&self, locale: Locale) -> &str {

@@ -28,7 +28,9 @@ struct IndexPage {
     currencies: Vec<Coded>,
 }
 
-async fn load_index(st: &AppState) -> Result<(Vec<Region>, Vec<Destination>, [Vec<Coded>; 3]), sqlx::Error> {
+async fn load_index(
+    st: &AppState,
+) -> Result<(Vec<Region>, Vec<Destination>, [Vec<Coded>; 3]), sqlx::Error> {
     Ok((
         store::regions(&st.db).await?,
         store::destinations(&st.db).await?,
@@ -46,7 +48,15 @@ pub async fn index(State(st): State<AppState>, ctx: Ctx) -> Response {
         Err(e) => return ServiceError::from(e).into_response(),
     };
     let title = ctx.tr.t("ref-title");
-    let html = IndexPage { page: Page::new(&ctx, &title), locale: ctx.locale(), regions, destinations, sectors, languages, currencies };
+    let html = IndexPage {
+        page: Page::new(&ctx, &title),
+        locale: ctx.locale(),
+        regions,
+        destinations,
+        sectors,
+        languages,
+        currencies,
+    };
     page(StatusCode::OK, html.render())
 }
 
@@ -62,7 +72,13 @@ struct RegionPage {
     errors: FormErrors,
 }
 
-async fn region_page(st: &AppState, ctx: &Ctx, iso: &str, form: Option<RegionForm>, errors: FormErrors) -> Response {
+async fn region_page(
+    st: &AppState,
+    ctx: &Ctx,
+    iso: &str,
+    form: Option<RegionForm>,
+    errors: FormErrors,
+) -> Response {
     let region = match store::region(&st.db, iso).await {
         Ok(Some(r)) => r,
         Ok(None) => return ServiceError::NotFound.into_response(),
@@ -72,7 +88,11 @@ async fn region_page(st: &AppState, ctx: &Ctx, iso: &str, form: Option<RegionFor
         Ok(d) => d,
         Err(e) => return ServiceError::from(e).into_response(),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let form = form.unwrap_or_else(|| RegionForm {
         name_uz_latn: region.names.uz_latn.clone(),
         name_uz_cyrl: region.names.uz_cyrl.clone(),
@@ -83,7 +103,15 @@ async fn region_page(st: &AppState, ctx: &Ctx, iso: &str, form: Option<RegionFor
     });
     let title = region.names.get(ctx.locale()).to_string();
     let can_edit = ctx.actor.holds(Permission::EditReference);
-    let html = RegionPage { page: Page::new(ctx, &title), locale: ctx.locale(), region, districts, can_edit, form, errors };
+    let html = RegionPage {
+        page: Page::new(ctx, &title),
+        locale: ctx.locale(),
+        region,
+        districts,
+        can_edit,
+        form,
+        errors,
+    };
     page(status, html.render())
 }
 
@@ -91,10 +119,17 @@ pub async fn region(State(st): State<AppState>, ctx: Ctx, Path(iso): Path<String
     region_page(&st, &ctx, &iso, None, FormErrors::none(ctx.tr)).await
 }
 
-pub async fn edit_region(State(st): State<AppState>, ctx: Ctx, Path(iso): Path<String>, Form(form): Form<RegionForm>) -> Response {
+pub async fn edit_region(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(iso): Path<String>,
+    Form(form): Form<RegionForm>,
+) -> Response {
     match service::edit_region(&st.db, &st.clock, &ctx.actor, &iso, &form).await {
         Ok(()) => Redirect::to(&format!("/admin/reference/regions/{iso}")).into_response(),
-        Err(ServiceError::Invalid(errors)) => region_page(&st, &ctx, &iso, Some(form), FormErrors::new(ctx.tr, errors)).await,
+        Err(ServiceError::Invalid(errors)) => {
+            region_page(&st, &ctx, &iso, Some(form), FormErrors::new(ctx.tr, errors)).await
+        }
         Err(e) => e.into_response(),
     }
 }

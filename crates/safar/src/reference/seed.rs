@@ -27,7 +27,11 @@ pub fn rows(csv_text: &str) -> anyhow::Result<Vec<HashMap<String, String>>> {
         .records()
         .map(|r| {
             let r = r?;
-            Ok(headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.trim().to_string())).collect())
+            Ok(headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.trim().to_string()))
+                .collect())
         })
         .collect()
 }
@@ -101,25 +105,41 @@ const LOADS: &[TableLoad] = &[
     TableLoad {
         table: "languages",
         csv: LANGUAGES_CSV,
-        columns: &[("code", "code"), ("name_en", "name_en"), ("name_ru", "name_ru"), ("name_uz_latn", "name_uz_latn")],
+        columns: &[
+            ("code", "code"),
+            ("name_en", "name_en"),
+            ("name_ru", "name_ru"),
+            ("name_uz_latn", "name_uz_latn"),
+        ],
     },
 ];
 
 /// Seeds the reference tables when they are empty; returns how many rows were written.
 pub async fn seed_if_empty(db: &Db, clock: &Clock) -> anyhow::Result<usize> {
-    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM regions").fetch_one(&db.pool).await?.try_get("n")?;
+    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM regions")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
     if existing > 0 {
         return Ok(0);
     }
     let mut tx = db.begin().await?;
     let mut written = load_regions(&mut tx, clock.now_ms()).await?;
     for load in LOADS {
-        written += load_table(&mut tx, load).await.with_context(|| format!("loading {}", load.table))?;
+        written += load_table(&mut tx, load)
+            .await
+            .with_context(|| format!("loading {}", load.table))?;
     }
     written += load_currencies(&mut tx).await?;
     let details = json!({ "rows": written });
-    audit::append(&mut tx, &Actor::console(), None, clock.now_ms(), Event::new("reference.seed", "reference", "all").with(details))
-        .await?;
+    audit::append(
+        &mut tx,
+        &Actor::console(),
+        None,
+        clock.now_ms(),
+        Event::new("reference.seed", "reference", "all").with(details),
+    )
+    .await?;
     tx.commit().await?;
     Ok(written)
 }
@@ -131,7 +151,10 @@ async fn load_regions(tx: &mut Tx, now_ms: i64) -> anyhow::Result<usize> {
         // The latest official figure where the statistics office has published one.
         let (population, date) = match get("population_2025_10_01").parse::<i64>() {
             Ok(p) => (Some(p), "2025-10-01".to_string()),
-            Err(_) => (get("population").parse::<i64>().ok(), get("population_date")),
+            Err(_) => (
+                get("population").parse::<i64>().ok(),
+                get("population_date"),
+            ),
         };
         sqlx::query(
             "INSERT INTO regions (iso, soato, kind, name_uz_latn, name_uz_cyrl, name_ru, name_en, admin_centre, \
@@ -159,7 +182,12 @@ async fn load_table(tx: &mut Tx, load: &TableLoad) -> anyhow::Result<usize> {
     let rows = rows(load.csv)?;
     let names: Vec<&str> = load.columns.iter().map(|(c, _)| *c).collect();
     let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {} ({}) VALUES ({})", load.table, names.join(", "), placeholders.join(", "));
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        load.table,
+        names.join(", "),
+        placeholders.join(", ")
+    );
     for r in &rows {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
         for (_, csv_column) in load.columns {

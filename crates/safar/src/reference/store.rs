@@ -24,7 +24,12 @@ fn region_from_row(r: &AnyRow) -> Result<Region, sqlx::Error> {
         iso: r.try_get("iso")?,
         soato: r.try_get("soato")?,
         kind: r.try_get("kind")?,
-        names: Names::new(r.try_get("name_uz_latn")?, r.try_get("name_uz_cyrl")?, r.try_get("name_ru")?, r.try_get("name_en")?),
+        names: Names::new(
+            r.try_get("name_uz_latn")?,
+            r.try_get("name_uz_cyrl")?,
+            r.try_get("name_ru")?,
+            r.try_get("name_en")?,
+        ),
         admin_centre: r.try_get("admin_centre")?,
         population: r.try_get("population")?,
         population_date: r.try_get("population_date")?,
@@ -38,12 +43,23 @@ const REGION_SELECT: &str = "SELECT r.iso, r.soato, r.kind, r.name_uz_latn, r.na
 
 pub async fn regions(db: &Db) -> Result<Vec<Region>, sqlx::Error> {
     let sql = format!("{REGION_SELECT} ORDER BY r.soato");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?.iter().map(region_from_row).collect()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(region_from_row)
+        .collect()
 }
 
 pub async fn region(db: &Db, iso: &str) -> Result<Option<Region>, sqlx::Error> {
     let sql = format!("{REGION_SELECT} WHERE r.iso = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(iso).fetch_optional(&db.pool).await?.as_ref().map(region_from_row).transpose()
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(iso)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(region_from_row)
+        .transpose()
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -69,7 +85,12 @@ pub async fn districts(db: &Db, region_iso: &str) -> Result<Vec<District>, sqlx:
                 soato: r.try_get("soato")?,
                 region_iso: r.try_get("region_iso")?,
                 kind: r.try_get("kind")?,
-                names: Names::new(r.try_get("name_uz_latn")?, r.try_get("name_uz_cyrl")?, r.try_get("name_ru")?, String::new()),
+                names: Names::new(
+                    r.try_get("name_uz_latn")?,
+                    r.try_get("name_uz_cyrl")?,
+                    r.try_get("name_ru")?,
+                    String::new(),
+                ),
                 notes: r.try_get("notes")?,
             })
         })
@@ -101,8 +122,20 @@ pub async fn destinations(db: &Db) -> Result<Vec<Destination>, sqlx::Error> {
     let mut channels: Vec<(String, Channel)> = Vec::new();
     for r in &channel_rows {
         let country: String = r.try_get("country_iso2")?;
-        let names = Names::new(r.try_get("name_uz_latn")?, String::new(), r.try_get("name_ru")?, r.try_get("name_en")?);
-        channels.push((country, Channel { code: r.try_get("code")?, kind: r.try_get("kind")?, names }));
+        let names = Names::new(
+            r.try_get("name_uz_latn")?,
+            String::new(),
+            r.try_get("name_ru")?,
+            r.try_get("name_en")?,
+        );
+        channels.push((
+            country,
+            Channel {
+                code: r.try_get("code")?,
+                kind: r.try_get("kind")?,
+                names,
+            },
+        ));
     }
     let rows = sqlx::query(
         "SELECT iso2, name_en, name_ru, name_uz_latn, currency, legal_channels, worker_must_never_pay, \
@@ -113,9 +146,18 @@ pub async fn destinations(db: &Db) -> Result<Vec<Destination>, sqlx::Error> {
     rows.iter()
         .map(|r| {
             let iso2: String = r.try_get("iso2")?;
-            let own = channels.iter().filter(|(c, _)| *c == iso2).map(|(_, ch)| ch.clone()).collect();
+            let own = channels
+                .iter()
+                .filter(|(c, _)| *c == iso2)
+                .map(|(_, ch)| ch.clone())
+                .collect();
             Ok(Destination {
-                names: Names::new(r.try_get("name_uz_latn")?, String::new(), r.try_get("name_ru")?, r.try_get("name_en")?),
+                names: Names::new(
+                    r.try_get("name_uz_latn")?,
+                    String::new(),
+                    r.try_get("name_ru")?,
+                    r.try_get("name_en")?,
+                ),
                 currency: r.try_get("currency")?,
                 legal_channels: r.try_get("legal_channels")?,
                 worker_must_never_pay: r.try_get("worker_must_never_pay")?,
@@ -141,13 +183,22 @@ pub async fn coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::
         CodedTable::Languages => ("languages", "code"),
         CodedTable::Currencies => ("currencies", "code"),
     };
-    let sql = format!("SELECT {code} AS code, name_en, name_ru, name_uz_latn FROM {table} ORDER BY {code}");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    let sql = format!(
+        "SELECT {code} AS code, name_en, name_ru, name_uz_latn FROM {table} ORDER BY {code}"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(Coded {
                 code: r.try_get("code")?,
-                names: Names::new(r.try_get("name_uz_latn")?, String::new(), r.try_get("name_ru")?, r.try_get("name_en")?),
+                names: Names::new(
+                    r.try_get("name_uz_latn")?,
+                    String::new(),
+                    r.try_get("name_ru")?,
+                    r.try_get("name_en")?,
+                ),
             })
         })
         .collect()
@@ -169,7 +220,12 @@ pub struct RegionEdit {
     pub population_date: String,
 }
 
-pub async fn update_region(tx: &mut Tx, iso: &str, edit: &RegionEdit, now_ms: i64) -> Result<bool, sqlx::Error> {
+pub async fn update_region(
+    tx: &mut Tx,
+    iso: &str,
+    edit: &RegionEdit,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE regions SET name_uz_latn = $1, name_uz_cyrl = $2, name_ru = $3, name_en = $4, population = $5, \
          population_date = $6, updated_at = $7 WHERE iso = $8",

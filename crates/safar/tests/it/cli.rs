@@ -18,42 +18,116 @@ fn safar(args: &[&str], url: &str, stdin: Option<&str>) -> (i32, String, String)
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[tokio::test]
 async fn users_tokens_and_audit_verification_from_the_console() {
     let app = TestApp::new().await;
-    let (code, out, err) = safar(&["user", "create", "--email", "ops@agency.uz", "--role", "regional_officer", "--scope", "region:UZ-SA", "--password-stdin"], &app.url, Some("a long secret phrase\n"));
+    let (code, out, err) = safar(
+        &[
+            "user",
+            "create",
+            "--email",
+            "ops@agency.uz",
+            "--role",
+            "regional_officer",
+            "--scope",
+            "region:UZ-SA",
+            "--password-stdin",
+        ],
+        &app.url,
+        Some("a long secret phrase\n"),
+    );
     assert_eq!(code, 0, "{out}{err}");
-    let (code, _, err) = safar(&["user", "create", "--email", "x@agency.uz", "--role", "wizard", "--password-stdin"], &app.url, Some("a long secret phrase\n"));
+    let (code, _, err) = safar(
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@agency.uz",
+            "--role",
+            "wizard",
+            "--password-stdin",
+        ],
+        &app.url,
+        Some("a long secret phrase\n"),
+    );
     assert_ne!(code, 0);
     assert!(err.contains("role"), "{err}");
-    let (code, _, err) = safar(&["user", "create", "--email", "y@agency.uz", "--role", "operator", "--password-stdin"], &app.url, Some("12345678\n"));
+    let (code, _, err) = safar(
+        &[
+            "user",
+            "create",
+            "--email",
+            "y@agency.uz",
+            "--role",
+            "operator",
+            "--password-stdin",
+        ],
+        &app.url,
+        Some("12345678\n"),
+    );
     assert_ne!(code, 0);
     assert!(err.contains("too common"), "{err}");
-    let (code, token, _) = safar(&["token", "create", "--email", "ops@agency.uz", "--name", "import"], &app.url, None);
+    let (code, token, _) = safar(
+        &[
+            "token",
+            "create",
+            "--email",
+            "ops@agency.uz",
+            "--name",
+            "import",
+        ],
+        &app.url,
+        None,
+    );
     assert_eq!(code, 0);
     let mut api = app.client();
     api.bearer = Some(token.trim().to_string());
-    assert_eq!(api.get("/api/v1/me").await.json()["roles"][0], "regional_officer@region:UZ-SA");
+    assert_eq!(
+        api.get("/api/v1/me").await.json()["roles"][0],
+        "regional_officer@region:UZ-SA"
+    );
     let (code, out, _) = safar(&["audit", "verify"], &app.url, None);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("intact"));
-    let (code, _, _) = safar(&["user", "disable", "--email", "ops@agency.uz"], &app.url, None);
+    let (code, _, _) = safar(
+        &["user", "disable", "--email", "ops@agency.uz"],
+        &app.url,
+        None,
+    );
     assert_eq!(code, 0);
-    assert_eq!(api.get("/api/v1/me").await.status, http::StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.get("/api/v1/me").await.status,
+        http::StatusCode::UNAUTHORIZED
+    );
     // Tamper, and verification names the entry.
     let drop_guard = match app.backend() {
         Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
         Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
     };
-    sqlx::raw_sql(drop_guard).execute(&app.db.pool).await.unwrap();
-    sqlx::raw_sql("UPDATE audit_log SET details = '{}' WHERE seq = 2").execute(&app.db.pool).await.unwrap();
+    sqlx::raw_sql(drop_guard)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::raw_sql("UPDATE audit_log SET details = '{}' WHERE seq = 2")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let (code, out, _) = safar(&["audit", "verify"], &app.url, None);
     assert_eq!(code, 1);
     assert!(out.contains("broken at entry 2"), "{out}");
@@ -73,18 +147,33 @@ fn demo_refuses_a_data_dir_it_did_not_create() {
     let (code, _, err) = safar(&["migrate"], &url, None);
     assert_eq!(code, 0, "{err}");
     let data_dir = dir.path().to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_safar")).args(["demo", "--no-serve", "--data-dir", data_dir]).env("SAFAR_LOG", "warn").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_safar"))
+        .args(["demo", "--no-serve", "--data-dir", data_dir])
+        .env("SAFAR_LOG", "warn")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("did not create"));
 
     let demo_dir = tempfile::tempdir().unwrap();
     let demo = demo_dir.path().to_str().unwrap();
     for _ in 0..2 {
-        let out = Command::new(env!("CARGO_BIN_EXE_safar")).args(["demo", "--no-serve", "--data-dir", demo]).env("SAFAR_LOG", "warn").output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_safar"))
+            .args(["demo", "--no-serve", "--data-dir", demo])
+            .env("SAFAR_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let accounts = std::fs::read_to_string(demo_dir.path().join("demo-accounts.txt")).unwrap();
     for role in safar::platform::access::Role::ALL {
-        assert!(accounts.contains(&format!("{role}@demo.example.org")), "{role}");
+        assert!(
+            accounts.contains(&format!("{role}@demo.example.org")),
+            "{role}"
+        );
     }
 }

@@ -31,10 +31,24 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("SAFAR_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
-            let name = format!("safar_it_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-            let admin = Db::connect(&base).await.expect("connect to SAFAR_TEST_DATABASE_URL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin.pool).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.unwrap();
+            let name = format!(
+                "safar_it_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed)
+            );
+            let admin = Db::connect(&base)
+                .await
+                .expect("connect to SAFAR_TEST_DATABASE_URL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .execute(&admin.pool)
+            .await
+            .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin.pool)
+                .await
+                .unwrap();
             admin.close().await;
             (replace_database(&base, &name), None)
         }
@@ -47,7 +61,9 @@ async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
 }
 
 fn replace_database(url: &str, name: &str) -> String {
-    let (without_query, query) = url.split_once('?').map_or((url, None), |(u, q)| (u, Some(q)));
+    let (without_query, query) = url
+        .split_once('?')
+        .map_or((url, None), |(u, q)| (u, Some(q)));
     let base = match without_query.rfind('/') {
         Some(pos) if pos > "postgres://".len() => &without_query[..pos],
         _ => without_query,
@@ -60,15 +76,31 @@ fn replace_database(url: &str, name: &str) -> String {
 
 impl TestApp {
     pub async fn new() -> Self {
-        Self::with_config(WebConfig { trust_forwarded_for: true, ..WebConfig::default() }).await
+        Self::with_config(WebConfig {
+            trust_forwarded_for: true,
+            ..WebConfig::default()
+        })
+        .await
     }
 
     pub async fn with_config(config: WebConfig) -> Self {
         let (url, dir) = fresh_database().await;
         let clock = Clock::default();
-        let db = safar::server::prepare(&url, &clock).await.expect("prepare database");
-        let state = AppState { db: db.clone(), clock: clock.clone(), config: Arc::new(config) };
-        TestApp { router: web::router(state), db, clock, url, _dir: dir }
+        let db = safar::server::prepare(&url, &clock)
+            .await
+            .expect("prepare database");
+        let state = AppState {
+            db: db.clone(),
+            clock: clock.clone(),
+            config: Arc::new(config),
+        };
+        TestApp {
+            router: web::router(state),
+            db,
+            clock,
+            url,
+            _dir: dir,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -80,8 +112,13 @@ impl TestApp {
     pub fn client(&self) -> Client {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let address = format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255);
-        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None, headers: vec![] }
-            .with_header("x-forwarded-for", &address)
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            bearer: None,
+            headers: vec![],
+        }
+        .with_header("x-forwarded-for", &address)
     }
 
     /// Creates a user through the service, as the console would; returns (email, password).
@@ -96,7 +133,9 @@ impl TestApp {
             scope: scope.to_string(),
             password: password.clone(),
         };
-        service::create_user(&self.db, &self.clock, &Actor::console(), &form).await.expect("create user");
+        service::create_user(&self.db, &self.clock, &Actor::console(), &form)
+            .await
+            .expect("create user");
         (email, password)
     }
 
@@ -108,15 +147,24 @@ impl TestApp {
     pub async fn signed_in_scoped(&self, role: Role, scope: &str) -> Client {
         let (email, password) = self.user(role, scope).await;
         let mut client = self.client();
-        let res = client.post_form("/login", &[("email", &email), ("password", &password)]).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login as {role}: {}", res.body);
+        let res = client
+            .post_form("/login", &[("email", &email), ("password", &password)])
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login as {role}: {}",
+            res.body
+        );
         client
     }
 
     /// A client carrying an API token of a new user of `role`.
     pub async fn token_client(&self, role: Role) -> Client {
         let (email, _) = self.user(role, "").await;
-        let token = service::create_token(&self.db, &self.clock, &Actor::console(), &email, "test").await.unwrap();
+        let token = service::create_token(&self.db, &self.clock, &Actor::console(), &email, "test")
+            .await
+            .unwrap();
         let mut client = self.client();
         client.bearer = Some(token);
         client
@@ -124,7 +172,12 @@ impl TestApp {
 
     pub async fn count(&self, sql: &'static str) -> i64 {
         use sqlx::Row;
-        sqlx::query(sql).fetch_one(&self.db.pool).await.unwrap().try_get::<i64, _>(0).unwrap()
+        sqlx::query(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
     }
 
     pub async fn audit_count(&self, action: &str) -> i64 {
@@ -155,7 +208,10 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -175,13 +231,24 @@ impl Client {
         self
     }
 
-    pub async fn request(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Body) -> TestResponse {
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Body,
+    ) -> TestResponse {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
         if !self.cookies.is_empty() {
-            let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             req = req.header(header::COOKIE, cookie);
         }
         if let Some(token) = &self.bearer {
@@ -190,24 +257,38 @@ impl Client {
         for (k, v) in &self.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        let response = self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let response = self
+            .router
+            .clone()
+            .oneshot(req.body(body).unwrap())
+            .await
+            .unwrap();
         self.remember_cookies(response.headers());
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     fn remember_cookies(&mut self, headers: &http::HeaderMap) {
         for value in headers.get_all(header::SET_COOKIE) {
             let Ok(text) = value.to_str() else { continue };
-            let Some((pair, attrs)) = text.split_once(';').or(Some((text, ""))) else { continue };
-            let Some((name, value)) = pair.split_once('=') else { continue };
+            let Some((pair, attrs)) = text.split_once(';').or(Some((text, ""))) else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
             let expired = attrs.to_ascii_lowercase().contains("max-age=0") || value.is_empty();
             if expired {
                 self.cookies.remove(name.trim());
             } else {
-                self.cookies.insert(name.trim().to_string(), value.trim().to_string());
+                self.cookies
+                    .insert(name.trim().to_string(), value.trim().to_string());
             }
         }
     }
@@ -218,11 +299,23 @@ impl Client {
 
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        self.request(Method::POST, path, Some("application/x-www-form-urlencoded"), Body::from(body)).await
+        self.request(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            Body::from(body),
+        )
+        .await
     }
 
     pub async fn post_json(&mut self, path: &str, json: &serde_json::Value) -> TestResponse {
-        self.request(Method::POST, path, Some("application/json"), Body::from(json.to_string())).await
+        self.request(
+            Method::POST,
+            path,
+            Some("application/json"),
+            Body::from(json.to_string()),
+        )
+        .await
     }
 
     pub fn session_cookie(&self) -> Option<String> {

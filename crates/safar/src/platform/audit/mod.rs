@@ -26,7 +26,12 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn new(action: &'a str, target_kind: &'a str, target_id: &'a str) -> Self {
-        Event { action, target_kind, target_id, details: Value::Null }
+        Event {
+            action,
+            target_kind,
+            target_id,
+            details: Value::Null,
+        }
     }
 
     pub fn with(mut self, details: Value) -> Self {
@@ -125,7 +130,11 @@ pub async fn append(
         target_id: event.target_id.to_string(),
         ip: actor.meta.ip.clone(),
         request_id: actor.meta.request_id.clone(),
-        details: if event.details.is_null() { "{}".into() } else { event.details.to_string() },
+        details: if event.details.is_null() {
+            "{}".into()
+        } else {
+            event.details.to_string()
+        },
         prev_hash: head.try_get("hash")?,
         hash: String::new(),
     };
@@ -179,10 +188,16 @@ pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
         for row in &rows {
             let entry = Entry::from_row(row)?;
             if entry.seq != expected_seq {
-                return Ok(Verdict::Broken { seq: expected_seq, reason: "entry missing" });
+                return Ok(Verdict::Broken {
+                    seq: expected_seq,
+                    reason: "entry missing",
+                });
             }
             if entry.prev_hash != prev_hash || entry.content_hash() != entry.hash {
-                return Ok(Verdict::Broken { seq: entry.seq, reason: "entry altered" });
+                return Ok(Verdict::Broken {
+                    seq: entry.seq,
+                    reason: "entry altered",
+                });
             }
             prev_hash = entry.hash;
             expected_seq += 1;
@@ -191,12 +206,19 @@ pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
             break;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&db.pool).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await?;
     let (head_seq, head_hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
     if head_seq != expected_seq - 1 || head_hash != prev_hash {
-        return Ok(Verdict::Broken { seq: expected_seq, reason: "entries missing at the end" });
+        return Ok(Verdict::Broken {
+            seq: expected_seq,
+            reason: "entries missing at the end",
+        });
     }
-    Ok(Verdict::Intact { entries: expected_seq - 1 })
+    Ok(Verdict::Intact {
+        entries: expected_seq - 1,
+    })
 }
 
 /// Filters for the admin page and the API; every field optional.
@@ -212,15 +234,24 @@ pub struct Filter {
 }
 
 pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
-    let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let text = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let mut sql = SqlBuf::new(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq < "));
     sql.bind_int(filter.before.unwrap_or(i64::MAX));
     if let Some(actor) = text(&filter.actor) {
-        sql.push(" AND (actor_user_id = ").bind_text(actor.clone()).push(" OR ");
+        sql.push(" AND (actor_user_id = ")
+            .bind_text(actor.clone())
+            .push(" OR ");
         sql.contains(db, "actor_label", &actor).push(")");
     }
     if let Some(action) = text(&filter.action) {
-        sql.push(" AND action LIKE ").bind_text(format!("{}%", escape_like(&action))).push(" ESCAPE '\\'");
+        sql.push(" AND action LIKE ")
+            .bind_text(format!("{}%", escape_like(&action)))
+            .push(" ESCAPE '\\'");
     }
     if let Some(target) = text(&filter.target_id) {
         sql.push(" AND target_id = ").bind_text(target);

@@ -25,12 +25,19 @@ pub const ROUTES: &[Route] = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(list_page)).route("/api/v1/audit", get(api_list))
+    Router::new()
+        .route("/admin/audit", get(list_page))
+        .route("/api/v1/audit", get(api_list))
 }
 
 const PAGE_SIZE: i64 = 100;
 
-async fn entries(st: &AppState, ctx: &Ctx, filter: &Filter, limit: i64) -> ServiceResult<Vec<Entry>> {
+async fn entries(
+    st: &AppState,
+    ctx: &Ctx,
+    filter: &Filter,
+    limit: i64,
+) -> ServiceResult<Vec<Entry>> {
     ctx.actor.require(Permission::ViewAudit)?;
     Ok(super::list(&st.db, filter, limit).await?)
 }
@@ -54,10 +61,16 @@ impl AuditPage {
         let params = [
             ("actor", self.filter.actor.clone().unwrap_or_default()),
             ("action", self.filter.action.clone().unwrap_or_default()),
-            ("target_id", self.filter.target_id.clone().unwrap_or_default()),
+            (
+                "target_id",
+                self.filter.target_id.clone().unwrap_or_default(),
+            ),
             ("before", before.to_string()),
         ];
-        format!("/admin/audit?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+        format!(
+            "/admin/audit?{}",
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        )
     }
 }
 
@@ -68,10 +81,22 @@ async fn list_page(State(st): State<AppState>, ctx: Ctx, Query(filter): Query<Fi
     };
     let older = (entries.len() as i64 > PAGE_SIZE).then(|| {
         entries.truncate(PAGE_SIZE as usize);
-        entries.last().map(|e| e.seq.to_string()).unwrap_or_default()
+        entries
+            .last()
+            .map(|e| e.seq.to_string())
+            .unwrap_or_default()
     });
     let title = ctx.tr.t("admin-audit-title");
-    page(StatusCode::OK, AuditPage { page: Page::new(&ctx, &title), entries, filter, older }.render())
+    page(
+        StatusCode::OK,
+        AuditPage {
+            page: Page::new(&ctx, &title),
+            entries,
+            filter,
+            older,
+        }
+        .render(),
+    )
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -87,13 +112,23 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditQuery),
     responses((status = 200, body = ListPage<Entry>), (status = 401, body = crate::platform::api::Problem),
               (status = 403, body = crate::platform::api::Problem)))]
-pub async fn api_list(State(st): State<AppState>, ctx: Ctx, Query(page): Query<PageParams>, Query(q): Query<AuditQuery>) -> Response {
+pub async fn api_list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(page): Query<PageParams>,
+    Query(q): Query<AuditQuery>,
+) -> Response {
     let before = match decode_cursor(page.cursor.as_deref()).map(|c| c.map(|c| c.parse::<i64>())) {
         Ok(None) => None,
         Ok(Some(Ok(seq))) => Some(seq),
         _ => return ServiceError::invalid("cursor", "err-cursor").into_response(),
     };
-    let filter = Filter { actor: q.actor, action: q.action, target_id: q.target_id, before };
+    let filter = Filter {
+        actor: q.actor,
+        action: q.action,
+        target_id: q.target_id,
+        before,
+    };
     let limit = page.limit();
     match entries(&st, &ctx, &filter, limit + 1).await {
         Ok(list) => Json(paginate(list, limit, |e| e.seq.to_string())).into_response(),

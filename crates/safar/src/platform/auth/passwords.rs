@@ -62,13 +62,17 @@ pub fn verify(password: &str, phc: &str) -> bool {
     if password.len() > MAX_LEN * 4 {
         return false;
     }
-    PasswordHash::new(phc)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Spends the time of one verification, so an unknown account answers as slowly as a known one.
 pub fn verify_dummy(password: &str) {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| hash("dummy password for timing").unwrap_or_default());
+    static DUMMY: LazyLock<String> =
+        LazyLock::new(|| hash("dummy password for timing").unwrap_or_default());
     let _ = verify(password, &DUMMY);
 }
 

@@ -51,13 +51,26 @@ fn backend(e: impl fmt::Display) -> session_store::Error {
 
 /// The row for a record. tower-sessions computes expiry on the system clock; shifting it by
 /// our clock's offset keeps expiry consistent with `Clock` (which tests move forward).
-fn columns(record: &Record, clock: &Clock) -> session_store::Result<(String, Option<String>, String, i64)> {
-    let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-    let user_id = record.data.get(USER_KEY).and_then(|v| v.as_str()).map(str::to_string);
+fn columns(
+    record: &Record,
+    clock: &Clock,
+) -> session_store::Result<(String, Option<String>, String, i64)> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(USER_KEY)
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     let expires_at = i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000)
         .unwrap_or(i64::MAX)
         .saturating_add(clock.offset_ms());
-    Ok((sha256_hex(record.id.to_string().as_bytes()), user_id, data, expires_at))
+    Ok((
+        sha256_hex(record.id.to_string().as_bytes()),
+        user_id,
+        data,
+        expires_at,
+    ))
 }
 
 #[async_trait]
@@ -86,32 +99,42 @@ impl SessionStore for SqlSessionStore {
     /// Updates only: a session deleted meanwhile (logout, user disabled) stays deleted.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (id_hash, user_id, data, expires_at) = columns(record, &self.clock)?;
-        sqlx::query("UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4")
-            .bind(user_id)
-            .bind(data)
-            .bind(expires_at)
-            .bind(id_hash)
-            .execute(&self.db.pool)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4",
+        )
+        .bind(user_id)
+        .bind(data)
+        .bind(expires_at)
+        .bind(id_hash)
+        .execute(&self.db.pool)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2")
-            .bind(sha256_hex(id.to_string().as_bytes()))
-            .bind(self.clock.now_ms())
-            .fetch_optional(&self.db.pool)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(
+            "SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
+        )
+        .bind(sha256_hex(id.to_string().as_bytes()))
+        .bind(self.clock.now_ms())
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires_at: i64 = row.try_get("expires_at").map_err(backend)?;
-        let data = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let system_expiry = expires_at.saturating_sub(self.clock.offset_ms());
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(system_expiry) * 1_000_000)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        let expiry_date =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(system_expiry) * 1_000_000)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -125,27 +148,47 @@ impl SessionStore for SqlSessionStore {
 }
 
 /// Ends every session of a user (disable, password change). Runs inside the caller's transaction.
-pub async fn end_all_for_user(tx: &mut crate::platform::db::Tx, user_id: &str) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+pub async fn end_all_for_user(
+    tx: &mut crate::platform::db::Tx,
+    user_id: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected())
 }
 
 /// Deletes expired sessions (run periodically by the server).
 pub async fn purge_expired(db: &Db, now_ms: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms).execute(&db.pool).await?;
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms)
+        .execute(&db.pool)
+        .await?;
     Ok(done.rows_affected())
 }
 
 /// Starts a signed-in session: a fresh id (no fixation), the user, and the timeouts for their kind.
-pub async fn begin(session: &Session, clock: &Clock, user_id: &str, staff: bool) -> Result<(), tower_sessions::session::Error> {
+pub async fn begin(
+    session: &Session,
+    clock: &Clock,
+    user_id: &str,
+    staff: bool,
+) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     let now = clock.now_ms();
     session.insert(USER_KEY, user_id).await?;
     session.insert(AUTH_AT, now).await?;
     session.insert(SEEN_AT, now).await?;
     session.insert(STAFF, staff).await?;
-    let idle = if staff { STAFF_IDLE_MS } else { CITIZEN_IDLE_MS };
-    session.set_expiry(Some(Expiry::OnInactivity(time::Duration::milliseconds(idle))));
+    let idle = if staff {
+        STAFF_IDLE_MS
+    } else {
+        CITIZEN_IDLE_MS
+    };
+    session.set_expiry(Some(Expiry::OnInactivity(time::Duration::milliseconds(
+        idle,
+    ))));
     Ok(())
 }
 
@@ -160,11 +203,29 @@ pub async fn check(session: &Session, clock: &Clock) -> SessionCheck {
         return SessionCheck::Anonymous;
     };
     let now = clock.now_ms();
-    let auth_at = session.get::<i64>(AUTH_AT).await.ok().flatten().unwrap_or(0);
-    let seen_at = session.get::<i64>(SEEN_AT).await.ok().flatten().unwrap_or(0);
-    let staff = session.get::<bool>(STAFF).await.ok().flatten().unwrap_or(true);
-    let (idle, absolute) =
-        if staff { (STAFF_IDLE_MS, STAFF_ABSOLUTE_MS) } else { (CITIZEN_IDLE_MS, CITIZEN_ABSOLUTE_MS) };
+    let auth_at = session
+        .get::<i64>(AUTH_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    let seen_at = session
+        .get::<i64>(SEEN_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    let staff = session
+        .get::<bool>(STAFF)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    let (idle, absolute) = if staff {
+        (STAFF_IDLE_MS, STAFF_ABSOLUTE_MS)
+    } else {
+        (CITIZEN_IDLE_MS, CITIZEN_ABSOLUTE_MS)
+    };
     if now - seen_at > idle || now - auth_at > absolute {
         let _ = session.flush().await;
         return SessionCheck::Anonymous;

@@ -21,11 +21,13 @@ pub fn address_key(ip: &str) -> String {
 }
 
 pub async fn recent_failures(tx: &mut Tx, key: &str, now_ms: i64) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE throttle_key = $1 AND at_ms > $2")
-        .bind(key)
-        .bind(now_ms - WINDOW_MS)
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM login_failures WHERE throttle_key = $1 AND at_ms > $2",
+    )
+    .bind(key)
+    .bind(now_ms - WINDOW_MS)
+    .fetch_one(&mut **tx)
+    .await?;
     row.try_get("n")
 }
 

@@ -25,14 +25,29 @@ pub fn router() -> Router<AppState> {
 const CACHE: &str = "public, max-age=86400";
 
 async fn css() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, CACHE)], include_str!("../../../static/app.css"))
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../../static/app.css"),
+    )
 }
 
 async fn js() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, CACHE)], include_str!("../../../static/app.js"))
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, CACHE),
+        ],
+        include_str!("../../../static/app.js"),
+    )
 }
 
 /// A tiny SVG icon: browsers ask for /favicon.ico on every site; answer instead of a 404.
 async fn favicon() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, CACHE)], include_str!("../../../static/favicon.svg"))
+    (
+        [(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, CACHE)],
+        include_str!("../../../static/favicon.svg"),
+    )
 }

@@ -36,7 +36,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = StatusCode;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -48,8 +52,14 @@ pub fn negotiate_locale(uri: &http::Uri, headers: &HeaderMap) -> (Locale, bool) 
     if let Some(locale) = cookie(headers, "lang").and_then(|l| Locale::from_tag(&l)) {
         return (locale, false);
     }
-    let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    (Locale::from_accept_language(accept).unwrap_or_default(), false)
+    let accept = headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    (
+        Locale::from_accept_language(accept).unwrap_or_default(),
+        false,
+    )
 }
 
 pub fn query_param(uri: &http::Uri, name: &str) -> Option<String> {
@@ -74,7 +84,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 fn client_ip(req: &Request, state: &AppState) -> String {
     if state.config.trust_forwarded_for {
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
         if let Some(first) = forwarded.and_then(|v| v.split(',').next()) {
             return first.trim().to_string();
         }
@@ -95,18 +108,33 @@ pub async fn establish(State(state): State<AppState>, mut req: Request, next: Ne
             .unwrap_or_default()
             .to_string(),
     };
-    let bearer = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let bearer = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let session = req.extensions().get::<Session>().cloned();
     let actor = match resolve_actor(&state, bearer, session, meta).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };
-    let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
-    let ctx = Ctx { actor, tr: Tr::new(locale), path };
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let ctx = Ctx {
+        actor,
+        tr: Tr::new(locale),
+        path,
+    };
     req.extensions_mut().insert(ctx.clone());
     let mut response = next.run(req).await;
     if remember {
-        let value = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.tag());
+        let value = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            locale.tag()
+        );
         if let Ok(v) = HeaderValue::from_str(&value) {
             response.headers_mut().append(SET_COOKIE, v);
         }
@@ -126,7 +154,11 @@ async fn resolve_actor(
         let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
         return match accounts::actor_for_token(&state.db, &state.clock, token, meta).await {
             Ok(Some(actor)) => Ok(actor),
-            Ok(None) => Err(problem(StatusCode::UNAUTHORIZED, "unauthenticated", Tr::default())),
+            Ok(None) => Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                Tr::default(),
+            )),
             Err(e) => Err(internal(e)),
         };
     }

@@ -12,7 +12,10 @@ use http::{Method, StatusCode};
 use super::errors::error_with;
 
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE);
+    let safe = matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
     if safe || is_same_site(&req) {
         return next.run(req).await;
     }
@@ -21,14 +24,20 @@ pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
 }
 
 fn is_same_site(req: &Request) -> bool {
-    let header = |name| req.headers().get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &http::HeaderValue| v.to_str().ok())
+    };
     if let Some(site) = header(http::HeaderName::from_static("sec-fetch-site")) {
         return site == "same-origin" || site == "none";
     }
     match header(ORIGIN) {
         None => true,
         Some(origin) => {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'));
             origin_host.is_some() && origin_host == header(HOST)
         }
     }

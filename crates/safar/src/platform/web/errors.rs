@@ -32,7 +32,11 @@ pub struct ErrorInfo {
 
 impl ErrorInfo {
     pub fn for_status(status: StatusCode) -> Self {
-        ErrorInfo { slug: slug(status), message: None, fields: vec![] }
+        ErrorInfo {
+            slug: slug(status),
+            message: None,
+            fields: vec![],
+        }
     }
 }
 
@@ -76,7 +80,11 @@ pub fn problem_type(slug: &str) -> String {
 
 /// A problem+json response built directly (before a `Ctx` exists).
 pub fn problem(status: StatusCode, slug: &'static str, tr: Tr) -> Response {
-    let info = ErrorInfo { slug, message: None, fields: vec![] };
+    let info = ErrorInfo {
+        slug,
+        message: None,
+        fields: vec![],
+    };
     problem_body(status, &info, tr)
 }
 
@@ -97,9 +105,10 @@ fn problem_body(status: StatusCode, info: &ErrorInfo, tr: Tr) -> Response {
             .collect();
     }
     let mut response = (status, body.to_string()).into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response.extensions_mut().insert(Rendered);
     response
 }
@@ -119,7 +128,14 @@ fn html_body(status: StatusCode, info: &ErrorInfo, ctx: &Ctx) -> Response {
     let page = Page::new(ctx, &tr.t(&format!("{base}-title")));
     let body = tr.t(info.message.unwrap_or(&format!("{base}-body")));
     let fields = info.fields.iter().map(|f| tr.t(f.message)).collect();
-    let html = ErrorPage { page, status: status.as_u16(), body, fields }.render().unwrap_or_default();
+    let html = ErrorPage {
+        page,
+        status: status.as_u16(),
+        body,
+        fields,
+    }
+    .render()
+    .unwrap_or_default();
     let mut response = (status, Html(html)).into_response();
     response.extensions_mut().insert(Rendered);
     response
@@ -131,22 +147,46 @@ pub async fn render(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let response = next.run(req).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<Rendered>().is_some()
+    if !(status.is_client_error() || status.is_server_error())
+        || response.extensions().get::<Rendered>().is_some()
     {
         return response;
     }
-    let info = response.extensions().get::<ErrorInfo>().cloned().unwrap_or_else(|| ErrorInfo::for_status(status));
-    let ctx = response.extensions().get::<Ctx>().cloned().unwrap_or_else(|| Ctx {
-        actor: Actor::anonymous(RequestMeta::default()),
-        tr: Tr::new(locale),
-        path,
-    });
-    let keep = [http::header::RETRY_AFTER, http::header::ALLOW, http::header::SET_COOKIE, http::header::LOCATION];
+    let info = response
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .unwrap_or_else(|| ErrorInfo::for_status(status));
+    let ctx = response
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .unwrap_or_else(|| Ctx {
+            actor: Actor::anonymous(RequestMeta::default()),
+            tr: Tr::new(locale),
+            path,
+        });
+    let keep = [
+        http::header::RETRY_AFTER,
+        http::header::ALLOW,
+        http::header::SET_COOKIE,
+        http::header::LOCATION,
+    ];
     let kept: Vec<_> = keep
         .iter()
-        .flat_map(|h| response.headers().get_all(h).iter().map(move |v| (h.clone(), v.clone())))
+        .flat_map(|h| {
+            response
+                .headers()
+                .get_all(h)
+                .iter()
+                .map(move |v| (h.clone(), v.clone()))
+        })
         .collect();
-    let mut fresh = if is_api { problem_body(status, &info, ctx.tr) } else { html_body(status, &info, &ctx) };
+    let mut fresh = if is_api {
+        problem_body(status, &info, ctx.tr)
+    } else {
+        html_body(status, &info, &ctx)
+    };
     fresh.headers_mut().remove(CONTENT_LENGTH);
     for (name, value) in kept {
         fresh.headers_mut().append(name, value);
@@ -161,6 +201,10 @@ pub async fn not_found() -> Response {
 /// Adds a stable explanation to an error status (e.g. a CSRF refusal).
 pub fn error_with(status: StatusCode, slug: &'static str, message: &'static str) -> Response {
     let mut response = status.into_response();
-    response.extensions_mut().insert(ErrorInfo { slug, message: Some(message), fields: vec![] });
+    response.extensions_mut().insert(ErrorInfo {
+        slug,
+        message: Some(message),
+        fields: vec![],
+    });
     response
 }

@@ -29,12 +29,20 @@ impl FormErrors {
 
     /// The localised message for `field`, or an empty string (templates test `!= ""`).
     pub fn get(&self, field: &str) -> String {
-        self.errors.iter().find(|e| e.field == field).map(|e| self.tr.t(e.message)).unwrap_or_default()
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| self.tr.t(e.message))
+            .unwrap_or_default()
     }
 
     /// Errors not tied to a visible field (shown above the form).
     pub fn general(&self) -> Vec<String> {
-        self.errors.iter().filter(|e| e.field.is_empty()).map(|e| self.tr.t(e.message)).collect()
+        self.errors
+            .iter()
+            .filter(|e| e.field.is_empty())
+            .map(|e| self.tr.t(e.message))
+            .collect()
     }
 }
 

@@ -8,11 +8,11 @@ use axum::response::Response;
 use axum::routing::get;
 use http::StatusCode;
 
+use super::AppState;
 use super::context::Ctx;
 use super::forms::page;
 use super::layout::Page;
 use super::routes::{Access, Route};
-use super::AppState;
 
 pub const ROUTES: &[Route] = &[Route::new("GET", "/", Access::Public)];
 
@@ -34,16 +34,35 @@ struct HomePage {
     queues: Vec<String>,
 }
 
-const JOURNEYS: [&str; 5] = ["journey-check", "journey-prepare", "journey-help", "journey-return", "journey-picture"];
+const JOURNEYS: [&str; 5] = [
+    "journey-check",
+    "journey-prepare",
+    "journey-help",
+    "journey-return",
+    "journey-picture",
+];
 
 async fn home(State(_state): State<AppState>, ctx: Ctx) -> Response {
     let tr = ctx.tr;
     let journeys = JOURNEYS
         .iter()
-        .map(|k| Journey { title: tr.t(&format!("{k}-title")), text: tr.t(&format!("{k}-text")) })
+        .map(|k| Journey {
+            title: tr.t(&format!("{k}-title")),
+            text: tr.t(&format!("{k}-text")),
+        })
         .collect();
     let staff = ctx.actor.is_staff();
-    let title = if staff { tr.t("staff-home-title") } else { tr.t("home-title") };
-    let html = HomePage { page: Page::new(&ctx, &title), journeys, staff, queues: vec![] }.render();
+    let title = if staff {
+        tr.t("staff-home-title")
+    } else {
+        tr.t("home-title")
+    };
+    let html = HomePage {
+        page: Page::new(&ctx, &title),
+        journeys,
+        staff,
+        queues: vec![],
+    }
+    .render();
     page(StatusCode::OK, html)
 }

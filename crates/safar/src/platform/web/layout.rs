@@ -33,10 +33,26 @@ pub struct Page {
 /// Navigation entries and the permission each needs (`None`: visitors only).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav-home", Some(Permission::OwnAccount)),
-    ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
-    ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
-    ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
-    ("/admin/reference", "nav-admin-reference", Some(Permission::ViewReference)),
+    (
+        "/admin/users",
+        "nav-admin-users",
+        Some(Permission::ManageUsers),
+    ),
+    (
+        "/admin/tokens",
+        "nav-admin-tokens",
+        Some(Permission::ManageTokens),
+    ),
+    (
+        "/admin/audit",
+        "nav-admin-audit",
+        Some(Permission::ViewAudit),
+    ),
+    (
+        "/admin/reference",
+        "nav-admin-reference",
+        Some(Permission::ViewReference),
+    ),
     ("/account", "nav-account", Some(Permission::OwnAccount)),
     ("/", "nav-home", None),
     ("/login", "nav-login", None),
@@ -54,7 +70,11 @@ impl Page {
                 Some(p) => signed_in && ctx.actor.holds(*p),
                 None => !signed_in,
             })
-            .map(|(href, key, _)| NavItem { href, label: tr.t(key), current: *href == current_path })
+            .map(|(href, key, _)| NavItem {
+                href,
+                label: tr.t(key),
+                current: *href == current_path,
+            })
             .collect();
         Page {
             tr,
@@ -73,7 +93,9 @@ impl Page {
 
 /// The current page in each language: the path with its `lang` parameter replaced.
 fn language_links(path_and_query: &str, current: Locale) -> Vec<LangLink> {
-    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
     let kept: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
         .unwrap_or_default()
         .into_iter()
@@ -85,7 +107,12 @@ fn language_links(path_and_query: &str, current: Locale) -> Vec<LangLink> {
             let mut params = kept.clone();
             params.push(("lang".into(), locale.tag().into()));
             let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-            LangLink { href: format!("{path}?{query}"), tag: locale.tag(), name: locale.native_name(), current: locale == current }
+            LangLink {
+                href: format!("{path}?{query}"),
+                tag: locale.tag(),
+                name: locale.native_name(),
+                current: locale == current,
+            }
         })
         .collect()
 }

@@ -49,13 +49,18 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 
-    let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.db.clone(), state.clock.clone()))
-        .with_name(if state.config.is_tls() { "__Host-safar_session" } else { "safar_session" })
-        .with_secure(state.config.is_tls())
-        .with_http_only(true)
-        .with_same_site(tower_sessions::cookie::SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
+    let sessions =
+        SessionManagerLayer::new(SqlSessionStore::new(state.db.clone(), state.clock.clone()))
+            .with_name(if state.config.is_tls() {
+                "__Host-safar_session"
+            } else {
+                "safar_session"
+            })
+            .with_secure(state.config.is_tls())
+            .with_http_only(true)
+            .with_same_site(tower_sessions::cookie::SameSite::Lax)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
 
     let request_id = http::HeaderName::from_static(REQUEST_ID);
     routes

@@ -30,7 +30,12 @@ pub struct Route {
 
 impl Route {
     pub const fn new(method: &'static str, path: &'static str, access: Access) -> Self {
-        Route { method, path, access, example: path }
+        Route {
+            method,
+            path,
+            access,
+            example: path,
+        }
     }
 
     pub const fn example(mut self, example: &'static str) -> Self {
@@ -56,8 +61,14 @@ pub fn all() -> Vec<&'static Route> {
 }
 
 fn find(method: &Method, path: &str) -> Option<&'static Route> {
-    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
-    all().into_iter().find(|r| r.method == method && r.path == path)
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    all()
+        .into_iter()
+        .find(|r| r.method == method && r.path == path)
 }
 
 /// Which route answered, for metrics (set on the response by the guard).
@@ -65,7 +76,11 @@ fn find(method: &Method, path: &str) -> Option<&'static Route> {
 pub struct MatchedRoute(pub String);
 
 pub async fn guard(req: Request, next: Next) -> Response {
-    let matched = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
     let Some(route) = find(req.method(), &matched) else {
         return method_not_in_table(req.method(), &matched);
     };
@@ -91,13 +106,21 @@ pub async fn guard(req: Request, next: Next) -> Response {
 /// A method the table does not list for a known path: refuse it without running any handler
 /// (fail closed), as 405 with the methods the table does list.
 fn method_not_in_table(method: &Method, path: &str) -> Response {
-    let allowed: Vec<&str> = all().into_iter().filter(|r| r.path == path).map(|r| r.method).collect();
+    let allowed: Vec<&str> = all()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.method)
+        .collect();
     if allowed.is_empty() {
         tracing::error!(path, %method, "route is missing from the route table");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let allow = allowed.join(", ");
-    (StatusCode::METHOD_NOT_ALLOWED, [(http::header::ALLOW, allow)]).into_response()
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(http::header::ALLOW, allow)],
+    )
+        .into_response()
 }
 
 /// Pages send a visitor to the login form (and back afterwards); the API answers 401.
@@ -110,7 +133,9 @@ fn refuse_anonymous(req: &Request, ctx: &Ctx) -> Response {
 }
 
 pub fn url_encode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }
 
 /// A `next=` target is followed only when it is a path on this site.
