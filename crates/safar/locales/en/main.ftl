@@ -188,3 +188,24 @@ error-429-title = Too many attempts
 error-429-body = Wait a few minutes and try again.
 error-500-title = Something went wrong
 error-500-body = The error was recorded. Try again in a moment; if it keeps happening, call the helpline.
+
+## Second factor (TOTP)
+nav-admin-settings = Settings
+totp-login-title = Enter your code
+totp-login-intro = Open your authenticator app and enter the 6-digit code shown for Safar.
+field-totp-code = 6-digit code
+err-totp-code = The code is wrong or has expired. Enter the code your app shows now.
+totp-enrol-title = Two-step sign-in
+totp-enabled = Two-step sign-in is on for your account.
+totp-required-notice = Your organisation requires two-step sign-in for staff. Set it up to continue.
+totp-enrol-step1 = Scan this code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator).
+totp-qr-label = QR code for your authenticator app
+totp-enrol-manual = Or type this key into the app:
+totp-enrol-step2 = Enter the code the app now shows.
+totp-enable-submit = Turn on two-step sign-in
+account-totp-link = Set up or check two-step sign-in
+admin-settings-title = Security settings
+settings-mfa-label = Staff must use two-step sign-in
+settings-mfa-hint = Staff without it are asked to set it up at their next page view; citizens are not affected.
+settings-saved = Settings saved.
+totp-open-app = On this phone? Open the authenticator app directly.

@@ -189,3 +189,24 @@ error-429-title = Urinishlar juda ko‘p
 error-429-body = Bir necha daqiqa kutib, qaytadan urinib ko‘ring.
 error-500-title = Xatolik yuz berdi
 error-500-body = Xatolik qayd etildi. Birozdan so‘ng qaytadan urinib ko‘ring; takrorlansa, ishonch telefoniga qo‘ng‘iroq qiling.
+
+## Second factor (TOTP)
+nav-admin-settings = Sozlamalar
+totp-login-title = Kodni kiriting
+totp-login-intro = Autentifikator ilovasini oching va Safar uchun ko‘rsatilgan 6 xonali kodni kiriting.
+field-totp-code = 6 xonali kod
+err-totp-code = Kod noto‘g‘ri yoki muddati o‘tgan. Ilova hozir ko‘rsatayotgan kodni kiriting.
+totp-enrol-title = Ikki bosqichli kirish
+totp-enabled = Hisobingizda ikki bosqichli kirish yoqilgan.
+totp-required-notice = Tashkilotingiz xodimlardan ikki bosqichli kirishni talab qiladi. Davom etish uchun uni sozlang.
+totp-enrol-step1 = Bu kodni autentifikator ilovasi bilan skanerlang (masalan, FreeOTP, Aegis yoki Google Authenticator).
+totp-qr-label = Autentifikator ilovasi uchun QR kod
+totp-enrol-manual = Yoki bu kalitni ilovaga qo‘lda kiriting:
+totp-enrol-step2 = Ilova hozir ko‘rsatayotgan kodni kiriting.
+totp-enable-submit = Ikki bosqichli kirishni yoqish
+account-totp-link = Ikki bosqichli kirishni sozlash yoki tekshirish
+admin-settings-title = Xavfsizlik sozlamalari
+settings-mfa-label = Xodimlar ikki bosqichli kirishdan foydalanishi shart
+settings-mfa-hint = Uni sozlamagan xodimlardan keyingi sahifada sozlash so‘raladi; fuqarolarga ta’sir qilmaydi.
+settings-saved = Sozlamalar saqlandi.
+totp-open-app = Shu telefondamisiz? Autentifikator ilovasini to‘g‘ridan-to‘g‘ri oching.

@@ -2,6 +2,7 @@
 //! Other modules use `actor_for_user` / `actor_for_token` (via the web context) and nothing else.
 
 pub mod api;
+pub mod mfa;
 pub mod model;
 pub mod pages;
 pub mod service;
@@ -14,6 +15,7 @@ use crate::platform::access::{Actor, Permission, Principal, RequestMeta};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::ids::sha256_hex;
+use crate::platform::settings;
 use crate::platform::web::AppState;
 use crate::platform::web::routes::{Access, Route};
 
@@ -23,7 +25,21 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/logout", Access::Public),
     Route::new("GET", "/register", Access::Public),
     Route::new("POST", "/register", Access::Public),
+    Route::new("GET", "/login/totp", Access::Public),
+    Route::new("POST", "/login/totp", Access::Public),
     Route::new("GET", "/account", Access::SignedIn),
+    Route::new("GET", "/account/totp", Access::SignedIn),
+    Route::new("POST", "/account/totp", Access::SignedIn),
+    Route::new(
+        "GET",
+        "/admin/settings",
+        Access::Perm(Permission::ManageSettings),
+    ),
+    Route::new(
+        "POST",
+        "/admin/settings",
+        Access::Perm(Permission::ManageSettings),
+    ),
     Route::new("GET", "/admin/users", Access::Perm(Permission::ManageUsers)),
     Route::new(
         "GET",
@@ -74,7 +90,13 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/register", get(pages::register_form).post(pages::register))
+        .route("/login/totp", get(mfa::code_form).post(mfa::check_code))
         .route("/account", get(pages::account))
+        .route("/account/totp", get(mfa::enrol_form).post(mfa::enrol))
+        .route(
+            "/admin/settings",
+            get(mfa::settings_form).post(mfa::save_settings),
+        )
         .route("/admin/users", get(pages::users).post(pages::create_user))
         .route("/admin/users/new", get(pages::new_user_form))
         .route("/admin/users/disable", post(pages::disable_user))
@@ -100,6 +122,9 @@ pub async fn actor_for_user(
         return Ok(None);
     }
     let grants = store::grants_of(db, user_id).await?;
+    let staff = grants.iter().any(|g| g.role.is_staff());
+    let must_enrol_mfa =
+        staff && !user.totp_enabled && settings::flag(db, settings::MFA_REQUIRED_FOR_STAFF).await?;
     Ok(Some(Actor {
         principal: Principal::User {
             id: user.id,
@@ -108,6 +133,7 @@ pub async fn actor_for_user(
         token_id: None,
         grants,
         meta,
+        must_enrol_mfa,
     }))
 }
 
@@ -132,8 +158,10 @@ pub async fn actor_for_token(
         store::touch_token(db, &token_id, now).await?;
     }
     let actor = actor_for_user(db, &user_id, meta).await?;
+    // Tokens are issued by an administrator to a system, not typed by a person: no second factor.
     Ok(actor.map(|a| Actor {
         token_id: Some(token_id),
+        must_enrol_mfa: false,
         ..a
     }))
 }

@@ -19,7 +19,7 @@ use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{FormErrors, page};
 use crate::platform::web::layout::Page;
-use crate::platform::web::routes::safe_next;
+use crate::platform::web::routes::{safe_next, url_encode};
 
 // --- sign in -----------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ struct LoginPage {
 
 #[derive(Deserialize, Default)]
 pub struct NextParam {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +80,20 @@ pub async fn login(
     )
     .await
     {
+        Ok(signed_in) if signed_in.needs_second_factor => {
+            let started = sessions::begin_second_factor(
+                &session,
+                &st.clock,
+                &signed_in.user_id,
+                signed_in.staff,
+            );
+            match started.await {
+                Ok(()) => {
+                    Redirect::to(&format!("/login/totp?next={}", url_encode(&next))).into_response()
+                }
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
         Ok(signed_in) => {
             match sessions::begin(&session, &st.clock, &signed_in.user_id, signed_in.staff).await {
                 Ok(()) => Redirect::to(&next).into_response(),

@@ -5,13 +5,16 @@ use serde_json::json;
 
 use super::model::{LoginId, UserStatus, parse_display_name, parse_email};
 use super::store::{self, NewUser};
-use crate::platform::access::{Actor, Grant, Permission, Principal, RequestMeta, Role, Scope};
+use crate::platform::access::{
+    AccessError, Actor, Grant, Permission, Principal, RequestMeta, Role, Scope,
+};
 use crate::platform::audit::{self, Event};
-use crate::platform::auth::{passwords, sessions, throttle};
+use crate::platform::auth::{passwords, sessions, throttle, totp};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
 use crate::platform::error::{FieldError, ServiceError, ServiceResult};
 use crate::platform::ids::{new_id, random_secret, sha256_hex};
+use crate::platform::settings;
 
 fn check_password(password: &str, confirm: Option<&str>, errors: &mut Vec<FieldError>) {
     if let Err(weak) = passwords::check_strength(password) {
@@ -226,6 +229,8 @@ pub async fn disable_user(db: &Db, clock: &Clock, actor: &Actor, login: &str) ->
 pub struct SignedIn {
     pub user_id: String,
     pub staff: bool,
+    /// The password was right; a TOTP code must follow before the session starts.
+    pub needs_second_factor: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -323,56 +328,202 @@ async fn attempt_login(
             },
             ..anonymous
         };
+        let action = if user.totp_enabled {
+            "login.password_ok"
+        } else {
+            "login.succeeded"
+        };
         store::set_locked_until(&mut tx, &user.id, None).await?;
         audit::append(
             &mut tx,
             &actor,
             None,
             now,
-            Event::new("login.succeeded", "user", &user.id),
+            Event::new(action, "user", &user.id),
         )
         .await?;
         tx.commit().await?;
         return Ok(Ok(SignedIn {
             user_id: user.id,
             staff,
+            needs_second_factor: user.totp_enabled,
         }));
     }
-    let account_key = throttle::account_key(&user.id);
-    throttle::record_failure(&mut tx, &account_key, now).await?;
-    throttle::record_failure(&mut tx, &address_key, now).await?;
+    let result = record_failure(&mut tx, &anonymous, &user.id, &address_key, now).await?;
+    tx.commit().await?;
+    Ok(Err(result))
+}
+
+/// Counts a failed attempt against the account and the address; locks the account past the limit.
+async fn record_failure(
+    tx: &mut crate::platform::db::Tx,
+    anonymous: &Actor,
+    user_id: &str,
+    address_key: &str,
+    now: i64,
+) -> anyhow::Result<LoginError> {
+    let account_key = throttle::account_key(user_id);
+    throttle::record_failure(tx, &account_key, now).await?;
+    throttle::record_failure(tx, address_key, now).await?;
     audit::append(
-        &mut tx,
-        &anonymous,
+        tx,
+        anonymous,
         None,
         now,
-        Event::new("login.failed", "user", &user.id),
+        Event::new("login.failed", "user", user_id),
     )
     .await?;
-    if throttle::recent_failures(&mut tx, &account_key, now).await? > throttle::MAX_FAILURES {
-        store::set_locked_until(&mut tx, &user.id, Some(now + throttle::LOCK_MS)).await?;
+    if throttle::recent_failures(tx, &account_key, now).await? > throttle::MAX_FAILURES {
+        store::set_locked_until(tx, user_id, Some(now + throttle::LOCK_MS)).await?;
         let details = json!({ "until_ms": now + throttle::LOCK_MS });
+        audit::append(
+            tx,
+            anonymous,
+            None,
+            now,
+            Event::new("user.locked", "user", user_id).with(details),
+        )
+        .await?;
+        return Ok(LoginError::Throttled);
+    }
+    let throttled = throttle::recent_failures(tx, address_key, now).await? > throttle::MAX_FAILURES;
+    Ok(if throttled {
+        LoginError::Throttled
+    } else {
+        LoginError::Invalid
+    })
+}
+
+/// The second step of signing in for accounts with TOTP: the code from the authenticator app.
+pub async fn login_second_factor(
+    db: &Db,
+    clock: &Clock,
+    meta: &RequestMeta,
+    user_id: &str,
+    code: &str,
+) -> Result<SignedIn, LoginError> {
+    attempt_second_factor(db, clock, meta, user_id, code)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "second factor failed internally");
+            Err(LoginError::Invalid)
+        })
+}
+
+async fn attempt_second_factor(
+    db: &Db,
+    clock: &Clock,
+    meta: &RequestMeta,
+    user_id: &str,
+    code: &str,
+) -> anyhow::Result<Result<SignedIn, LoginError>> {
+    let now = clock.now_ms();
+    let anonymous = Actor::anonymous(meta.clone());
+    let mut tx = db.begin().await?;
+    let Some(user) = store::find_by_id_tx(&mut tx, user_id).await? else {
+        return Ok(Err(LoginError::Invalid));
+    };
+    if user.locked_until.is_some_and(|until| until > now) {
         audit::append(
             &mut tx,
             &anonymous,
             None,
             now,
-            Event::new("user.locked", "user", &user.id).with(details),
+            Event::new("login.refused_locked", "user", &user.id),
         )
         .await?;
         tx.commit().await?;
         return Ok(Err(LoginError::Throttled));
     }
-    let throttled =
-        throttle::recent_failures(&mut tx, &address_key, now).await? > throttle::MAX_FAILURES;
-    tx.commit().await?;
-    Ok(Err(if throttled {
-        LoginError::Throttled
-    } else {
-        LoginError::Invalid
-    }))
+    let secret = user.totp_secret.as_deref().unwrap_or_default();
+    let step = totp::verify(secret, code, now, user.totp_last_step);
+    match step {
+        Some(step) if user.status == UserStatus::Active.as_str() => {
+            store::set_totp_step(&mut tx, &user.id, step).await?;
+            let grants = store::grants_of(db, &user.id).await?;
+            let actor = Actor {
+                principal: Principal::User {
+                    id: user.id.clone(),
+                    display_name: user.display_name.clone(),
+                },
+                ..anonymous
+            };
+            audit::append(
+                &mut tx,
+                &actor,
+                None,
+                now,
+                Event::new("login.succeeded", "user", &user.id),
+            )
+            .await?;
+            tx.commit().await?;
+            let staff = grants.iter().any(|g| g.role.is_staff());
+            Ok(Ok(SignedIn {
+                user_id: user.id,
+                staff,
+                needs_second_factor: false,
+            }))
+        }
+        _ => {
+            let address_key = throttle::address_key(&meta.ip);
+            let result = record_failure(&mut tx, &anonymous, &user.id, &address_key, now).await?;
+            tx.commit().await?;
+            Ok(Err(result))
+        }
+    }
 }
 
+/// Turns on TOTP for the actor's own account once they prove their app shows the right code.
+pub async fn enable_totp(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    secret: &str,
+    code: &str,
+) -> ServiceResult<()> {
+    actor.require(Permission::OwnAccount)?;
+    let user_id = actor
+        .user_id()
+        .ok_or(ServiceError::Access(AccessError::Unauthenticated))?;
+    let now = clock.now_ms();
+    let step = totp::verify(secret, code, now, None)
+        .ok_or(ServiceError::invalid("code", "err-totp-code"))?;
+    let mut tx = db.begin().await?;
+    store::enable_totp(&mut tx, user_id, secret, step, now).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        None,
+        now,
+        Event::new("user.totp_enable", "user", user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether staff must use a second factor; changed by administrators, audited.
+pub async fn set_mfa_required(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    required: bool,
+) -> ServiceResult<()> {
+    let acting = actor.require(Permission::ManageSettings)?;
+    let now = clock.now_ms();
+    let mut tx = db.begin().await?;
+    let value = if required { "true" } else { "false" };
+    settings::set(&mut tx, settings::MFA_REQUIRED_FOR_STAFF, value, now).await?;
+    let event = Event::new(
+        "settings.change",
+        "setting",
+        settings::MFA_REQUIRED_FOR_STAFF,
+    )
+    .with(json!({ "value": value }));
+    audit::append(&mut tx, actor, acting, now, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
 pub async fn logout_audit(db: &Db, clock: &Clock, actor: &Actor) -> ServiceResult<()> {
     let Some(user_id) = actor.user_id() else {
         return Ok(());

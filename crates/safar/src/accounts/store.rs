@@ -17,10 +17,13 @@ pub struct UserRow {
     pub status: String,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: Option<i64>,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, phone, display_name, password_hash, status, locked_until, created_at";
+const USER_COLUMNS: &str = "id, email, phone, display_name, password_hash, status, locked_until, created_at, \
+     totp_secret, totp_enabled, totp_last_step";
 
 fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
@@ -32,6 +35,9 @@ fn user_from_row(row: &AnyRow) -> Result<UserRow, sqlx::Error> {
         status: row.try_get("status")?,
         locked_until: row.try_get("locked_until")?,
         created_at: row.try_get("created_at")?,
+        totp_secret: row.try_get("totp_secret")?,
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? == 1,
+        totp_last_step: row.try_get("totp_last_step")?,
     })
 }
 
@@ -246,6 +252,45 @@ async fn grants_for_users(db: &Db, ids: &[String]) -> Result<Vec<(String, Grant)
         .iter()
         .filter_map(|r| Some((r.try_get::<String, _>("user_id").ok()?, grant_from_row(r)?)))
         .collect())
+}
+
+/// Turns on the second factor with a verified secret.
+pub async fn enable_totp(
+    tx: &mut Tx,
+    user_id: &str,
+    secret: &str,
+    step: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_enabled = 1, totp_last_step = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(secret)
+    .bind(step)
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records the step of an accepted code so it cannot be used again.
+pub async fn set_totp_step(tx: &mut Tx, user_id: &str, step: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2")
+        .bind(step)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_id_tx(tx: &mut Tx, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
 }
 
 // --- API tokens -------------------------------------------------------------------------

@@ -77,6 +77,7 @@ impl Role {
                 ViewReference,
                 EditReference,
                 ManageTokens,
+                ManageSettings,
             ],
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
             _ => &[OwnAccount, StaffWorkspace, ViewReference],
@@ -113,6 +114,14 @@ pub enum Permission {
     ViewReference,
     EditReference,
     ManageTokens,
+    ManageSettings,
+}
+
+impl Permission {
+    /// Whether a scoped grant limits this permission. Personal permissions are not scoped.
+    pub fn is_scoped(self) -> bool {
+        !matches!(self, Permission::OwnAccount | Permission::StaffWorkspace)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -219,6 +228,8 @@ pub struct Actor {
     pub token_id: Option<String>,
     pub grants: Vec<Grant>,
     pub meta: RequestMeta,
+    /// Staff must enrol a second factor before doing anything else (an admin setting).
+    pub must_enrol_mfa: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -240,6 +251,7 @@ impl Actor {
             token_id: None,
             grants: vec![],
             meta,
+            must_enrol_mfa: false,
         }
     }
 
@@ -252,6 +264,7 @@ impl Actor {
                 ip: "console".into(),
                 request_id: ids_for_console(),
             },
+            must_enrol_mfa: false,
         }
     }
 
@@ -282,6 +295,8 @@ impl Actor {
             .filter(|g| g.role.permissions().contains(&perm))
             .find(|g| match (&g.scope, scope) {
                 (None, _) => true,
+                // One's own account and workspace are not data in a region or centre.
+                (Some(_), _) if !perm.is_scoped() => true,
                 (Some(_), None) => false,
                 (Some(held), Some(wanted)) => held == wanted,
             })
@@ -347,6 +362,7 @@ mod tests {
             token_id: None,
             grants,
             meta: RequestMeta::default(),
+            must_enrol_mfa: false,
         }
     }
 
@@ -398,6 +414,10 @@ mod tests {
             Err(AccessError::Forbidden)
         );
         assert!(actor.holds(Permission::ManageUsers));
+        assert!(
+            actor.require(Permission::OwnAccount).is_ok(),
+            "own account is not scoped"
+        );
     }
 
     #[test]

@@ -26,7 +26,11 @@ macro_rules! migration {
     };
 }
 
-pub const MIGRATIONS: &[Migration] = &[migration!("0001_platform"), migration!("0002_reference")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!("0001_platform"),
+    migration!("0002_reference"),
+    migration!("0003_mfa"),
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
      name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)";

@@ -12,4 +12,5 @@ pub mod i18n;
 pub mod ids;
 pub mod migrations;
 pub mod ops;
+pub mod settings;
 pub mod web;

@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod audit;
 mod cli;
+mod mfa;
 mod platform;
 mod reference;
 mod routes;

@@ -4,3 +4,4 @@
 pub mod passwords;
 pub mod sessions;
 pub mod throttle;
+pub mod totp;

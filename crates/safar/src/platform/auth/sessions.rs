@@ -235,3 +235,67 @@ pub async fn check(session: &Session, clock: &Clock) -> SessionCheck {
     }
     SessionCheck::User(user_id)
 }
+
+const PENDING_USER: &str = "mfa_uid";
+const PENDING_AT: &str = "mfa_at";
+const PENDING_STAFF: &str = "mfa_staff";
+const TOTP_SECRET: &str = "totp_pending";
+/// How long the second sign-in step may take after the password was accepted.
+pub const SECOND_FACTOR_MS: i64 = 5 * 60 * 1000;
+
+/// The password was right and a TOTP code must follow: remember who, for a few minutes,
+/// without signing them in.
+pub async fn begin_second_factor(
+    session: &Session,
+    clock: &Clock,
+    user_id: &str,
+    staff: bool,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(PENDING_USER, user_id).await?;
+    session.insert(PENDING_AT, clock.now_ms()).await?;
+    session.insert(PENDING_STAFF, staff).await?;
+    Ok(())
+}
+
+/// The user waiting for their second factor, if the wait has not expired.
+pub async fn pending_second_factor(session: &Session, clock: &Clock) -> Option<(String, bool)> {
+    let user_id = session.get::<String>(PENDING_USER).await.ok().flatten()?;
+    let at = session
+        .get::<i64>(PENDING_AT)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    if clock.now_ms() - at > SECOND_FACTOR_MS {
+        let _ = session.remove_value(PENDING_USER).await;
+        return None;
+    }
+    let staff = session
+        .get::<bool>(PENDING_STAFF)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(true);
+    Some((user_id, staff))
+}
+
+pub async fn clear_second_factor(session: &Session) {
+    let _ = session.remove_value(PENDING_USER).await;
+    let _ = session.remove_value(PENDING_AT).await;
+    let _ = session.remove_value(PENDING_STAFF).await;
+}
+
+/// The TOTP secret being enrolled, kept in the session until a code confirms it.
+pub async fn enrolment_secret(session: &Session) -> Result<String, tower_sessions::session::Error> {
+    if let Some(secret) = session.get::<String>(TOTP_SECRET).await? {
+        return Ok(secret);
+    }
+    let secret = super::totp::new_secret();
+    session.insert(TOTP_SECRET, &secret).await?;
+    Ok(secret)
+}
+
+pub async fn clear_enrolment_secret(session: &Session) {
+    let _ = session.remove_value(TOTP_SECRET).await;
+}

@@ -71,6 +71,15 @@ fn find(method: &Method, path: &str) -> Option<&'static Route> {
         .find(|r| r.method == method && r.path == path)
 }
 
+/// What staff may still reach while the administrator's setting obliges them to enrol TOTP.
+const ALLOWED_BEFORE_MFA: &[&str] = &[
+    "/account/totp",
+    "/logout",
+    "/static/app.css",
+    "/static/app.js",
+    "/favicon.ico",
+];
+
 /// Which route answered, for metrics (set on the response by the guard).
 #[derive(Clone, Debug)]
 pub struct MatchedRoute(pub String);
@@ -92,7 +101,10 @@ pub async fn guard(req: Request, next: Next) -> Response {
         Access::SignedIn => ctx.actor.is_signed_in(),
         Access::Perm(p) => ctx.actor.holds(p),
     };
-    let mut response = if allowed {
+    let must_enrol = ctx.actor.must_enrol_mfa && !ALLOWED_BEFORE_MFA.contains(&route.path);
+    let mut response = if allowed && must_enrol {
+        Redirect::to("/account/totp").into_response()
+    } else if allowed {
         next.run(req).await
     } else if !ctx.actor.is_signed_in() {
         refuse_anonymous(&req, &ctx)
