@@ -15,6 +15,8 @@ const PAGES = [
   ['/admin/reference', 200],
   ['/admin/reference/regions/UZ-SA', 200],
   ['/account', 200],
+  ['/account/totp', 200],
+  ['/admin/settings', 200],
   ['/no-such-page-e2e', 404],
 ];
 
