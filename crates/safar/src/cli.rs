@@ -42,6 +42,27 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage the data key that encrypts sensitive personal data.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create the data key file (refuses to overwrite one).
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Make a new active key and re-encrypt every sealed value under it. Stop the servers first.
+    Rotate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -84,10 +105,27 @@ pub struct WebArgs {
     pub request_timeout: u64,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct KeyArgs {
+    /// The data key file (encrypts passport numbers); default <data-dir>/data.key.
+    #[arg(long, env = "SAFAR_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    pub fn path(&self, data_dir: &std::path::Path) -> PathBuf {
+        self.data_key_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join("data.key"))
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub keys: KeyArgs,
     #[command(flatten)]
     pub web: WebArgs,
 }

@@ -11,6 +11,7 @@ use crate::accounts::service::{self, NewStaff};
 use crate::cli::DemoArgs;
 use crate::platform::access::{Actor, Role};
 use crate::platform::clock::Clock;
+use crate::platform::crypto::DataKeys;
 use crate::platform::db::Db;
 use crate::platform::ids::readable_password;
 
@@ -19,11 +20,12 @@ const MARKER_VALUE: &str = "safar demo";
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let db = create(&args.data_dir).await?;
+    let keys = DataKeys::load_or_create(&args.data_dir.join("data.key"))?;
     if args.no_serve {
         db.close().await;
         return Ok(());
     }
-    crate::server::run(db, Clock::default(), &args.web).await
+    crate::server::run(db, Clock::default(), keys, &args.web).await
 }
 
 /// Builds the demo in `data_dir` and returns the open database.

@@ -4,10 +4,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use safar::accounts::service::{self, NewStaff};
-use safar::cli::{AuditCommand, Cli, Command, LogFormat, TokenCommand, UserCommand};
+use safar::cli::{AuditCommand, Cli, Command, KeysCommand, LogFormat, TokenCommand, UserCommand};
 use safar::platform::access::Actor;
 use safar::platform::audit::{self, Verdict};
 use safar::platform::clock::Clock;
+use safar::platform::crypto::DataKeys;
 use safar::platform::db::Db;
 use safar::platform::error::ServiceError;
 use safar::platform::i18n::Tr;
@@ -59,6 +60,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             eprintln!("Store this token now: it is shown only once.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Keys(cmd) => keys(cmd).await,
         Command::Audit(AuditCommand::Verify { db }) => {
             let db = connect(&db).await?;
             match audit::verify(&db).await? {
@@ -134,5 +136,36 @@ fn explain(e: ServiceError) -> anyhow::Error {
         ServiceError::NotFound => anyhow::anyhow!("no such user"),
         ServiceError::Conflict(m) => anyhow::anyhow!("{}", tr.t(m)),
         _ => anyhow::anyhow!("{e}"),
+    }
+}
+
+async fn keys(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        KeysCommand::Init { db, keys } => {
+            let path = keys.path(&db.data_dir);
+            if path.exists() {
+                anyhow::bail!(
+                    "{} exists already; refusing to overwrite a data key",
+                    path.display()
+                );
+            }
+            std::fs::create_dir_all(&db.data_dir)?;
+            DataKeys::generate().save(&path)?;
+            println!("created {}: back it up and keep it secret", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::Rotate { db, keys } => {
+            let path = keys.path(&db.data_dir);
+            let rotated = DataKeys::load(&path)?.rotated();
+            let database = connect(&db).await?;
+            // The file is saved first: every value stays readable whatever happens next.
+            rotated.save(&path)?;
+            let changed = safar::people::store::reseal_passports(&database, &rotated).await?;
+            println!(
+                "new active key {}; re-encrypted {changed} values",
+                rotated.active_id()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

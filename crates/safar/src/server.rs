@@ -10,6 +10,7 @@ use crate::cli::{ServeArgs, WebArgs};
 use crate::platform::auth::{sessions, throttle};
 use crate::platform::clock::Clock;
 use crate::platform::config::WebConfig;
+use crate::platform::crypto::DataKeys;
 use crate::platform::db::Db;
 use crate::platform::web::{self, AppState};
 
@@ -40,15 +41,18 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Db> {
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let clock = Clock::default();
-    let db = prepare(&args.db.url()?, &clock).await?;
-    run(db, clock, &args.web).await
+    let url = args.db.url()?;
+    let keys = DataKeys::load_or_create(&args.keys.path(&args.db.data_dir))?;
+    let db = prepare(&url, &clock).await?;
+    run(db, clock, keys, &args.web).await
 }
 
-pub async fn run(db: Db, clock: Clock, args: &WebArgs) -> anyhow::Result<()> {
+pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow::Result<()> {
     let state = AppState {
         db: db.clone(),
         clock: clock.clone(),
         config: Arc::new(web_config(args)),
+        keys: Arc::new(keys),
     };
     let maintenance = tokio::spawn(maintain(db.clone(), clock));
     let listener = tokio::net::TcpListener::bind(args.listen)

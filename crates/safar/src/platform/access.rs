@@ -79,6 +79,33 @@ impl Role {
                 ManageTokens,
                 ManageSettings,
             ],
+            Role::Operator => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                EditPersons,
+                RecordJourneys,
+            ],
+            Role::Supervisor | Role::RegionalOfficer => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                EditPersons,
+                ViewPassport,
+                RecordJourneys,
+            ],
+            Role::PdoManager | Role::ReintegrationOfficer => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                EditPersons,
+                RecordJourneys,
+            ],
+            Role::Trainer => &[OwnAccount, StaffWorkspace, ViewReference, ViewPersons],
+            // Analysts see aggregates only, never a person.
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
             _ => &[OwnAccount, StaffWorkspace, ViewReference],
         }
@@ -115,6 +142,14 @@ pub enum Permission {
     EditReference,
     ManageTokens,
     ManageSettings,
+    /// Read a person's record (scoped by the person's region or district).
+    ViewPersons,
+    /// Register persons and correct their records.
+    EditPersons,
+    /// See passport numbers.
+    ViewPassport,
+    /// Record departures and returns.
+    RecordJourneys,
 }
 
 impl Permission {
@@ -323,6 +358,39 @@ impl Actor {
                 .map(Some)
                 .ok_or(AccessError::Forbidden),
         }
+    }
+
+    /// Checks a permission on data that lies in several scopes at once (a person is in a
+    /// region and a district): a grant for any of them, or an unscoped grant, allows it.
+    pub fn require_at(
+        &self,
+        perm: Permission,
+        scopes: &[Scope],
+    ) -> Result<Option<Role>, AccessError> {
+        let mut last = self.require_in(perm, None);
+        for scope in scopes {
+            if last.is_ok() {
+                break;
+            }
+            last = self.require_in(perm, Some(scope));
+        }
+        last
+    }
+
+    /// The regions an actor may see for `perm`: `None` means everywhere (an unscoped grant).
+    pub fn regions_for(&self, perm: Permission) -> Option<Vec<String>> {
+        if self.require(perm).is_ok() {
+            return None;
+        }
+        Some(
+            self.grants
+                .iter()
+                .filter(|g| g.role.permissions().contains(&perm))
+                .filter_map(|g| g.scope.as_ref())
+                .filter(|s| s.kind == ScopeKind::Region)
+                .map(|s| s.value.clone())
+                .collect(),
+        )
     }
 
     /// True when some grant (scoped or not) carries `perm`: enough to open a page whose

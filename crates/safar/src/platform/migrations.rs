@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0001_platform"),
     migration!("0002_reference"),
     migration!("0003_mfa"),
+    migration!("0004_people"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -177,3 +177,79 @@ fn demo_refuses_a_data_dir_it_did_not_create() {
         );
     }
 }
+
+#[tokio::test]
+async fn key_rotation_re_encrypts_passports_under_a_new_key() {
+    use safar::people::model::{Gender, Pinfl, parse_date};
+    use safar::people::service::{self, Deps, NewPerson, SearchQuery};
+    use safar::platform::access::Actor;
+    use safar::platform::crypto::DataKeys;
+
+    let app = TestApp::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("data.key");
+    let key_arg = key_file.to_str().unwrap();
+    let (code, _, err) = safar(
+        &["keys", "init", "--data-key-file", key_arg],
+        &app.url,
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = safar(
+        &["keys", "init", "--data-key-file", key_arg],
+        &app.url,
+        None,
+    );
+    assert_ne!(code, 0, "never overwrites a key");
+    assert!(err.contains("refusing"), "{err}");
+    app.keys.save(&key_file).unwrap();
+
+    let input = NewPerson {
+        given_name: "Kamola".into(),
+        family_name: "Nazarova".into(),
+        birth_date: "1994-04-04".into(),
+        gender: "female".into(),
+        pinfl: Pinfl::generate(parse_date("1994-04-04").unwrap(), Gender::Female, 77)
+            .as_str()
+            .into(),
+        region: "UZ-XO".into(),
+        passport_no: Some("AD5550001".into()),
+        ..NewPerson::default()
+    };
+    let id = service::create(app.people(), &Actor::console(), &input)
+        .await
+        .unwrap();
+    let (code, out, err) = safar(
+        &["keys", "rotate", "--data-key-file", key_arg],
+        &app.url,
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("re-encrypted 1 values"), "{out}");
+
+    let rotated = DataKeys::load(&key_file).unwrap();
+    assert_ne!(rotated.active_id(), app.keys.active_id());
+    let deps = Deps {
+        db: &app.db,
+        clock: &app.clock,
+        keys: &rotated,
+    };
+    let record = service::read(deps, &Actor::console(), &id, "correction")
+        .await
+        .unwrap();
+    assert_eq!(record.passport_no.as_deref(), Some("AD5550001"));
+    let query = SearchQuery {
+        q: Some("AD5550001".into()),
+        ..SearchQuery::default()
+    };
+    let found = service::search(deps, &Actor::console(), &query, 10).await;
+    assert!(
+        found.unwrap().iter().any(|h| h.id == id),
+        "found through the new blind index"
+    );
+    let stale = service::search(app.people(), &Actor::console(), &query, 10).await;
+    assert!(
+        stale.map(|h| h.is_empty()).unwrap_or(true),
+        "the old index key no longer matches"
+    );
+}

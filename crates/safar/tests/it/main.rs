@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod cli;
 mod mfa;
+mod people;
 mod platform;
 mod reference;
 mod routes;

@@ -13,6 +13,7 @@ use safar::accounts::service::{self, NewStaff};
 use safar::platform::access::{Actor, Role};
 use safar::platform::clock::Clock;
 use safar::platform::config::WebConfig;
+use safar::platform::crypto::DataKeys;
 use safar::platform::db::{Backend, Db};
 use safar::platform::web::{self, AppState};
 use tower::ServiceExt;
@@ -20,6 +21,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub db: Db,
     pub clock: Clock,
+    pub keys: DataKeys,
     pub router: Router,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
@@ -89,17 +91,29 @@ impl TestApp {
         let db = safar::server::prepare(&url, &clock)
             .await
             .expect("prepare database");
+        let keys = DataKeys::generate();
         let state = AppState {
             db: db.clone(),
             clock: clock.clone(),
             config: Arc::new(config),
+            keys: Arc::new(keys.clone()),
         };
         TestApp {
             router: web::router(state),
             db,
             clock,
             url,
+            keys,
             _dir: dir,
+        }
+    }
+
+    /// What the people services need, for tests that call them directly.
+    pub fn people(&self) -> safar::people::service::Deps<'_> {
+        safar::people::service::Deps {
+            db: &self.db,
+            clock: &self.clock,
+            keys: &self.keys,
         }
     }
 

@@ -31,28 +31,15 @@ pub struct Page {
 }
 
 /// Navigation entries and the permission each needs (`None`: visitors only).
+#[rustfmt::skip]
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav-home", Some(Permission::OwnAccount)),
-    (
-        "/admin/users",
-        "nav-admin-users",
-        Some(Permission::ManageUsers),
-    ),
-    (
-        "/admin/tokens",
-        "nav-admin-tokens",
-        Some(Permission::ManageTokens),
-    ),
-    (
-        "/admin/audit",
-        "nav-admin-audit",
-        Some(Permission::ViewAudit),
-    ),
-    (
-        "/admin/reference",
-        "nav-admin-reference",
-        Some(Permission::ViewReference),
-    ),
+    ("/people", "nav-people", Some(Permission::ViewPersons)),
+    ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
+    ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
+    ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
+    ("/admin/reference", "nav-admin-reference", Some(Permission::ViewReference)),
+    ("/admin/settings", "nav-admin-settings", Some(Permission::ManageSettings)),
     ("/account", "nav-account", Some(Permission::OwnAccount)),
     ("/", "nav-home", None),
     ("/login", "nav-login", None),
@@ -88,6 +75,11 @@ impl Page {
 
     pub fn t(&self, key: &str) -> String {
         self.tr.t(key)
+    }
+
+    /// The label of a stored value, e.g. `tk("status", "abroad")` → message `status-abroad`.
+    pub fn tk(&self, prefix: &str, value: &str) -> String {
+        self.tr.t(&format!("{prefix}-{value}"))
     }
 }
 

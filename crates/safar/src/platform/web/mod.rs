@@ -26,6 +26,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::sessions::SqlSessionStore;
 use super::clock::Clock;
 use super::config::WebConfig;
+use super::crypto::DataKeys;
 use super::db::Db;
 
 #[derive(Clone)]
@@ -33,6 +34,18 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<WebConfig>,
+    pub keys: Arc<DataKeys>,
+}
+
+impl AppState {
+    /// What the people module's services need.
+    pub fn people(&self) -> crate::people::service::Deps<'_> {
+        crate::people::service::Deps {
+            db: &self.db,
+            clock: &self.clock,
+            keys: &self.keys,
+        }
+    }
 }
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -46,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::accounts::router())
         .merge(super::audit::pages::router())
         .merge(crate::reference::router())
+        .merge(crate::people::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

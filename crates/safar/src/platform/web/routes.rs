@@ -54,6 +54,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::accounts::ROUTES,
         crate::platform::audit::pages::ROUTES,
         crate::reference::ROUTES,
+        crate::people::ROUTES,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,143 @@
+//! The people registry in the JSON API.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::service::{self, NewJourney, NewPerson, PersonHit, PersonRecord, SearchQuery};
+use crate::platform::api::{BadCursor, decode_cursor, encode_cursor};
+use crate::platform::error::ServiceError;
+use crate::platform::web::AppState;
+use crate::platform::web::context::Ctx;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: String,
+}
+
+/// Registers a person (staff within their scope; a citizen registers themself once).
+#[utoipa::path(post, path = "/api/v1/persons", tag = "people", request_body = NewPerson,
+    responses((status = 201, body = Created), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 409, body = crate::platform::api::Problem),
+              (status = 422, body = crate::platform::api::Problem)))]
+pub async fn create(State(st): State<AppState>, ctx: Ctx, Json(body): Json<NewPerson>) -> Response {
+    match service::create(st.people(), &ctx.actor, &body).await {
+        Ok(id) => (StatusCode::CREATED, Json(Created { id })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonList {
+    pub items: Vec<PersonHit>,
+    /// Pass back as `cursor` for more results; absent on the last page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// How many results (1–100, default 20).
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// Finds persons by name (any script or spelling), PINFL, phone or passport, ranked, within
+/// the caller's scope.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "people", params(SearchQuery, ListParams),
+    responses((status = 200, body = PersonList), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem)))]
+pub async fn search(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+    Query(page): Query<ListParams>,
+) -> Response {
+    let offset = match decode_cursor(page.cursor.as_deref()).map(|c| c.map(|c| c.parse::<i64>())) {
+        Ok(None) => 0,
+        Ok(Some(Ok(n))) if (0..10_000).contains(&n) => n,
+        _ => return bad_cursor(BadCursor),
+    };
+    let limit = page.limit.unwrap_or(20).clamp(1, 100);
+    match service::search(st.people(), &ctx.actor, &q, offset + limit + 1).await {
+        Ok(hits) => {
+            let more = hits.len() as i64 > offset + limit;
+            let items: Vec<PersonHit> = hits
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .collect();
+            let cursor = more.then(|| encode_cursor(&(offset + limit).to_string()));
+            Json(PersonList { items, cursor }).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn bad_cursor(_: BadCursor) -> Response {
+    ServiceError::invalid("cursor", "err-cursor").into_response()
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReadParams {
+    /// Why the record is opened: case, identity_check, pdo, reintegration, correction or
+    /// integration (the default for API clients). Recorded in the audit log.
+    pub purpose: Option<String>,
+}
+
+/// One person with their journeys. The read is audited with its purpose; the passport is
+/// included only for roles allowed to see it.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "people", params(("id" = String, Path), ReadParams),
+    responses((status = 200, body = PersonRecord), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem)))]
+pub async fn read(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(p): Query<ReadParams>,
+) -> Response {
+    let purpose = p.purpose.unwrap_or_else(|| "integration".into());
+    match service::read(st.people(), &ctx.actor, &id, &purpose).await {
+        Ok(record) => Json(record).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Records a departure or a return.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/journeys", tag = "people", params(("id" = String, Path)),
+    request_body = NewJourney,
+    responses((status = 201, body = Created), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem),
+              (status = 409, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
+pub async fn add_journey(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<NewJourney>,
+) -> Response {
+    match service::add_journey(st.people(), &ctx.actor, &id, &body).await {
+        Ok(journey) => (StatusCode::CREATED, Json(Created { id: journey })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Everything the registry holds about the signed-in citizen.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/export", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = PersonRecord), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem)))]
+pub async fn export(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match service::export_own(st.people(), &ctx.actor, &id).await {
+        Ok(record) => {
+            let disposition = format!("attachment; filename=\"safar-my-data-{id}.json\"");
+            let mut response = Json(record).into_response();
+            if let Ok(v) = http::HeaderValue::from_str(&disposition) {
+                response
+                    .headers_mut()
+                    .insert(http::header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}

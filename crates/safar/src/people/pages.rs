@@ -1,0 +1,328 @@
+//! People pages for staff: search, register, open a record (after choosing a purpose),
+//! record a journey.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::service::{self, NewJourney, NewPerson, PURPOSES, PersonHit, PersonRecord, SearchQuery};
+use crate::platform::access::Permission;
+use crate::platform::error::ServiceError;
+use crate::platform::web::AppState;
+use crate::platform::web::context::Ctx;
+use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::layout::Page;
+use crate::reference::store::{self as reference, Region};
+
+#[derive(Template)]
+#[template(path = "people/search.html")]
+struct SearchPage {
+    page: Page,
+    q: String,
+    birth_year: String,
+    region: String,
+    regions: Vec<(String, String)>,
+    hits: Vec<PersonHit>,
+    searched: bool,
+    can_create: bool,
+}
+
+/// Search parameters as typed into the form (numbers may be blank).
+#[derive(Deserialize, Default)]
+pub struct SearchForm {
+    q: Option<String>,
+    birth_year: Option<String>,
+    region: Option<String>,
+}
+
+async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
+    let regions: Vec<Region> = reference::regions(&st.db).await.unwrap_or_default();
+    regions
+        .into_iter()
+        .map(|r| (r.iso.clone(), r.names.get(ctx.locale()).to_string()))
+        .collect()
+}
+
+pub async fn search(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(form): Query<SearchForm>,
+) -> Response {
+    let q = form.q.unwrap_or_default();
+    let birth_year_text = form.birth_year.unwrap_or_default();
+    let region = form.region.unwrap_or_default();
+    let query = SearchQuery {
+        q: Some(q.clone()),
+        birth_year: birth_year_text.trim().parse().ok(),
+        region: Some(region.clone()),
+    };
+    let searched = !q.trim().is_empty();
+    let hits = if searched {
+        match service::search(st.people(), &ctx.actor, &query, 50).await {
+            Ok(h) => h,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        vec![]
+    };
+    let title = ctx.tr.t("people-title");
+    let html = SearchPage {
+        page: Page::new(&ctx, &title),
+        regions: region_choices(&st, &ctx).await,
+        q,
+        birth_year: birth_year_text,
+        region,
+        hits,
+        searched,
+        can_create: ctx.actor.holds(Permission::EditPersons),
+    };
+    page(StatusCode::OK, html.render())
+}
+
+#[derive(Template)]
+#[template(path = "people/new.html")]
+struct NewPage {
+    page: Page,
+    form: PersonForm,
+    regions: Vec<(String, String)>,
+    errors: FormErrors,
+}
+
+/// The registration form: phones come as one text field, one number per line.
+#[derive(Deserialize, Default, Clone)]
+pub struct PersonForm {
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    patronymic: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    pinfl: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    mahalla: String,
+    #[serde(default)]
+    phones: String,
+    #[serde(default)]
+    passport_no: String,
+}
+
+impl PersonForm {
+    fn to_input(&self) -> NewPerson {
+        let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        NewPerson {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            patronymic: opt(&self.patronymic),
+            birth_date: self.birth_date.clone(),
+            gender: self.gender.clone(),
+            pinfl: self.pinfl.clone(),
+            region: self.region.clone(),
+            district: opt(&self.district),
+            mahalla: opt(&self.mahalla),
+            email: None,
+            phones: self.phones.lines().map(str::to_string).collect(),
+            passport_no: opt(&self.passport_no),
+        }
+    }
+}
+
+async fn new_page(st: &AppState, ctx: &Ctx, form: PersonForm, errors: FormErrors) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = ctx.tr.t("people-new-title");
+    let html = NewPage {
+        page: Page::new(ctx, &title),
+        regions: region_choices(st, ctx).await,
+        form,
+        errors,
+    };
+    page(status, html.render())
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Response {
+    new_page(&st, &ctx, PersonForm::default(), FormErrors::none(ctx.tr)).await
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    match service::create(st.people(), &ctx.actor, &form.to_input()).await {
+        Ok(id) => Redirect::to(&format!("/people/{id}?purpose=correction")).into_response(),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            let fields = match &e {
+                ServiceError::Conflict(message) => vec![crate::platform::error::FieldError {
+                    field: "pinfl",
+                    message,
+                }],
+                _ => e.fields(),
+            };
+            new_page(&st, &ctx, form, FormErrors::new(ctx.tr, fields)).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/purpose.html")]
+struct PurposePage {
+    page: Page,
+    id: String,
+    purposes: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "people/record.html")]
+struct RecordPage {
+    page: Page,
+    person: PersonRecord,
+    purpose: String,
+    can_record_journey: bool,
+    journey: NewJourney,
+    countries: Vec<(String, String)>,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PurposeParam {
+    purpose: Option<String>,
+}
+
+pub async fn record(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(p): Query<PurposeParam>,
+) -> Response {
+    let staff = ctx.actor.holds(Permission::ViewPersons);
+    match p.purpose.filter(|p| !p.is_empty()) {
+        None if staff => {
+            let purposes = PURPOSES
+                .iter()
+                .map(|p| (*p, ctx.tr.t(&format!("purpose-{p}"))))
+                .collect();
+            let title = ctx.tr.t("people-purpose-title");
+            page(
+                StatusCode::OK,
+                PurposePage {
+                    page: Page::new(&ctx, &title),
+                    id,
+                    purposes,
+                }
+                .render(),
+            )
+        }
+        purpose => {
+            record_page(
+                &st,
+                &ctx,
+                &id,
+                &purpose.unwrap_or_default(),
+                NewJourney::default(),
+                FormErrors::none(ctx.tr),
+            )
+            .await
+        }
+    }
+}
+
+async fn record_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    purpose: &str,
+    journey: NewJourney,
+    errors: FormErrors,
+) -> Response {
+    let person = match service::read(st.people(), &ctx.actor, id, purpose).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let countries = match reference::destinations(&st.db).await {
+        Ok(d) => d
+            .into_iter()
+            .map(|d| (d.iso2.clone(), d.names.get(ctx.locale()).to_string()))
+            .collect(),
+        Err(e) => return ServiceError::from(e).into_response(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = format!(
+        "{} {} {}",
+        person.family_name, person.given_name, person.patronymic
+    )
+    .trim()
+    .to_string();
+    let can_record_journey = ctx.actor.holds(Permission::RecordJourneys);
+    let html = RecordPage {
+        page: Page::new(ctx, &title),
+        person,
+        purpose: purpose.to_string(),
+        can_record_journey,
+        journey,
+        countries,
+        errors,
+    };
+    page(status, html.render())
+}
+
+#[derive(Deserialize)]
+pub struct JourneyForm {
+    #[serde(default)]
+    purpose: String,
+    #[serde(flatten)]
+    journey: NewJourney,
+}
+
+pub async fn add_journey(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<JourneyForm>,
+) -> Response {
+    match service::add_journey(st.people(), &ctx.actor, &id, &form.journey).await {
+        Ok(_) => Redirect::to(&format!(
+            "/people/{id}?purpose={}",
+            crate::platform::web::routes::url_encode(&form.purpose)
+        ))
+        .into_response(),
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
+            let fields = match &e {
+                ServiceError::Conflict(message) => vec![crate::platform::error::FieldError {
+                    field: "date",
+                    message,
+                }],
+                _ => e.fields(),
+            };
+            record_page(
+                &st,
+                &ctx,
+                &id,
+                &form.purpose,
+                form.journey,
+                FormErrors::new(ctx.tr, fields),
+            )
+            .await
+        }
+        Err(e) => e.into_response(),
+    }
+}

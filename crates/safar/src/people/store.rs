@@ -1,0 +1,522 @@
+//! The people module's SQL: persons, phones, the name dictionary, journeys.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::model::{name_keys, skeleton};
+use crate::platform::db::{Db, SqlBuf, Tx};
+
+/// A person row, with the passport still sealed.
+#[derive(Clone, Debug)]
+pub struct PersonRow {
+    pub id: String,
+    pub pinfl: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub patronymic: String,
+    pub given_name_latn: String,
+    pub family_name_latn: String,
+    pub patronymic_latn: String,
+    pub given_name_cyrl: String,
+    pub family_name_cyrl: String,
+    pub patronymic_cyrl: String,
+    pub birth_date: String,
+    pub birth_year: i64,
+    pub gender: String,
+    pub region_iso: String,
+    pub district_soato: Option<String>,
+    pub mahalla: String,
+    pub email: Option<String>,
+    pub passport_sealed: Option<String>,
+    pub status: String,
+    pub user_id: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, pinfl, given_name, family_name, patronymic, given_name_latn, family_name_latn, \
+     patronymic_latn, given_name_cyrl, family_name_cyrl, patronymic_cyrl, birth_date, birth_year, gender, \
+     region_iso, district_soato, mahalla, email, passport_sealed, status, user_id, created_at";
+
+fn person_from_row(r: &AnyRow) -> Result<PersonRow, sqlx::Error> {
+    Ok(PersonRow {
+        id: r.try_get("id")?,
+        pinfl: r.try_get("pinfl")?,
+        given_name: r.try_get("given_name")?,
+        family_name: r.try_get("family_name")?,
+        patronymic: r.try_get("patronymic")?,
+        given_name_latn: r.try_get("given_name_latn")?,
+        family_name_latn: r.try_get("family_name_latn")?,
+        patronymic_latn: r.try_get("patronymic_latn")?,
+        given_name_cyrl: r.try_get("given_name_cyrl")?,
+        family_name_cyrl: r.try_get("family_name_cyrl")?,
+        patronymic_cyrl: r.try_get("patronymic_cyrl")?,
+        birth_date: r.try_get("birth_date")?,
+        birth_year: r.try_get("birth_year")?,
+        gender: r.try_get("gender")?,
+        region_iso: r.try_get("region_iso")?,
+        district_soato: r.try_get("district_soato")?,
+        mahalla: r.try_get("mahalla")?,
+        email: r.try_get("email")?,
+        passport_sealed: r.try_get("passport_sealed")?,
+        status: r.try_get("status")?,
+        user_id: r.try_get("user_id")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn insert_person(
+    tx: &mut Tx,
+    p: &PersonRow,
+    passport_index: Option<&str>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO persons (id, pinfl, given_name, family_name, patronymic, given_name_latn, family_name_latn, \
+         patronymic_latn, given_name_cyrl, family_name_cyrl, patronymic_cyrl, birth_date, birth_year, gender, \
+         region_iso, district_soato, mahalla, email, passport_sealed, passport_index, status, user_id, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+         $20, $21, $22, $23, $23)",
+    )
+    .bind(&p.id)
+    .bind(&p.pinfl)
+    .bind(&p.given_name)
+    .bind(&p.family_name)
+    .bind(&p.patronymic)
+    .bind(&p.given_name_latn)
+    .bind(&p.family_name_latn)
+    .bind(&p.patronymic_latn)
+    .bind(&p.given_name_cyrl)
+    .bind(&p.family_name_cyrl)
+    .bind(&p.patronymic_cyrl)
+    .bind(&p.birth_date)
+    .bind(p.birth_year)
+    .bind(&p.gender)
+    .bind(&p.region_iso)
+    .bind(p.district_soato.clone())
+    .bind(&p.mahalla)
+    .bind(p.email.clone())
+    .bind(p.passport_sealed.clone())
+    .bind(passport_index.map(str::to_string))
+    .bind(&p.status)
+    .bind(p.user_id.clone())
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_phone(tx: &mut Tx, person_id: &str, phone: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO person_phones (person_id, phone) VALUES ($1, $2) ON CONFLICT (person_id, phone) DO NOTHING")
+        .bind(person_id)
+        .bind(phone)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Adds a person's name words to the dictionary and to the posting lists.
+pub async fn index_names(tx: &mut Tx, person_id: &str, names: &[&str]) -> Result<(), sqlx::Error> {
+    let mut keys: Vec<String> = names.iter().flat_map(|n| name_keys(n)).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let skel = skeleton(&key);
+        sqlx::query(
+            "INSERT INTO name_keys (name_key, skeleton, bucket, persons) VALUES ($1, $2, $3, 1) \
+             ON CONFLICT (name_key) DO UPDATE SET persons = name_keys.persons + 1",
+        )
+        .bind(&key)
+        .bind(&skel)
+        .bind(bucket(&key))
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("INSERT INTO person_name_keys (name_key, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(&key)
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Typo candidates are looked for among words sharing the first two letters.
+pub fn bucket(key: &str) -> String {
+    key.chars().take(2).collect()
+}
+
+pub async fn pinfl_taken(tx: &mut Tx, pinfl: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 AS one FROM persons WHERE pinfl = $1")
+        .bind(pinfl)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
+}
+
+pub async fn find(db: &Db, id: &str) -> Result<Option<PersonRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM persons WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(person_from_row)
+        .transpose()
+}
+
+pub async fn find_many(db: &Db, ids: &[String]) -> Result<Vec<PersonRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = SqlBuf::new(&format!("SELECT {COLUMNS} FROM persons WHERE id IN ("));
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(id.clone());
+    }
+    sql.push(")");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(person_from_row)
+        .collect()
+}
+
+pub async fn phones(db: &Db, person_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT phone FROM person_phones WHERE person_id = $1 ORDER BY phone")
+        .bind(person_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(|r| r.try_get("phone")).collect()
+}
+
+/// Persons with exactly this identifier: PINFL, phone or passport index.
+pub async fn ids_by_identifier(
+    db: &Db,
+    pinfl: Option<&str>,
+    phone: Option<&str>,
+    passport_index: Option<&str>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut ids = vec![];
+    if let Some(p) = pinfl {
+        for r in sqlx::query("SELECT id FROM persons WHERE pinfl = $1")
+            .bind(p)
+            .fetch_all(&db.pool)
+            .await?
+        {
+            ids.push(r.try_get("id")?);
+        }
+    }
+    if let Some(p) = phone {
+        for r in sqlx::query("SELECT person_id FROM person_phones WHERE phone = $1")
+            .bind(p)
+            .fetch_all(&db.pool)
+            .await?
+        {
+            ids.push(r.try_get("person_id")?);
+        }
+    }
+    if let Some(p) = passport_index {
+        for r in sqlx::query("SELECT id FROM persons WHERE passport_index = $1")
+            .bind(p)
+            .fetch_all(&db.pool)
+            .await?
+        {
+            ids.push(r.try_get("id")?);
+        }
+    }
+    Ok(ids)
+}
+
+/// Dictionary words that could be what was typed: same word, same skeleton, a prefix (for
+/// the word being typed), or one or two typos away within the same bucket.
+pub async fn dictionary_matches(
+    db: &Db,
+    word: &str,
+    prefix: bool,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let skel = skeleton(word);
+    let mut sql = SqlBuf::new("SELECT name_key FROM name_keys WHERE name_key = ");
+    sql.bind_text(word)
+        .push(" OR skeleton = ")
+        .bind_text(skel.clone())
+        .push(" OR bucket = ")
+        .bind_text(bucket(word));
+    if prefix && word.chars().count() >= 2 {
+        // A range on the primary key, so both databases use the index.
+        sql.push(" OR (name_key >= ")
+            .bind_text(word)
+            .push(" AND name_key < ")
+            .bind_text(format!("{word}\u{10ffff}"))
+            .push(")");
+    }
+    sql.push(" LIMIT 2000");
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let max_typos = if word.chars().count() >= 7 { 2 } else { 1 };
+    let mut out = vec![];
+    for row in rows {
+        let key: String = row.try_get("name_key")?;
+        let weight = if key == word {
+            100
+        } else if prefix && key.starts_with(word) {
+            70
+        } else if skeleton(&key) == skel && !skel.is_empty() {
+            80
+        } else {
+            match super::model::edit_distance(&key, word, max_typos) {
+                1 => 60,
+                2 if max_typos == 2 => 40,
+                _ => continue,
+            }
+        };
+        out.push((key, weight));
+    }
+    Ok(out)
+}
+
+/// Persons carrying any of `keys`, with the best weight per query word, filtered.
+pub struct Candidates<'a> {
+    /// For each query word, its dictionary matches with weights.
+    pub words: &'a [Vec<(String, i64)>],
+    pub birth_year: Option<i64>,
+    pub regions: Option<&'a [String]>,
+    pub limit: i64,
+}
+
+pub async fn rank(db: &Db, c: &Candidates<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if c.words.iter().all(Vec::is_empty) {
+        return Ok(vec![]);
+    }
+    // One row per (query word, matching key, weight); persons score the best match per word.
+    let mut sql = SqlBuf::new("WITH q(word, name_key, weight) AS (VALUES ");
+    let mut first = true;
+    for (i, matches) in c.words.iter().enumerate() {
+        for (key, weight) in matches {
+            if !first {
+                sql.push(", ");
+            }
+            first = false;
+            sql.push("(")
+                .bind_int(i as i64)
+                .push(", ")
+                .bind_text(key.clone())
+                .push(", ")
+                .bind_int(*weight)
+                .push(")");
+        }
+    }
+    sql.push(
+        "), best AS (SELECT k.person_id, q.word, MAX(q.weight) AS w FROM q \
+         JOIN person_name_keys k ON k.name_key = q.name_key GROUP BY k.person_id, q.word) \
+         SELECT b.person_id, CAST(SUM(b.w) AS BIGINT) AS score FROM best b JOIN persons p ON p.id = b.person_id WHERE 1 = 1",
+    );
+    if let Some(year) = c.birth_year {
+        sql.push(" AND p.birth_year = ").bind_int(year);
+    }
+    if let Some(regions) = c.regions {
+        sql.push(" AND p.region_iso IN (");
+        for (i, r) in regions.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind_text(r.clone());
+        }
+        if regions.is_empty() {
+            sql.push("''");
+        }
+        sql.push(")");
+    }
+    sql.push(" GROUP BY b.person_id ORDER BY score DESC, b.person_id LIMIT ")
+        .bind_int(c.limit);
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("person_id")?, r.try_get("score")?)))
+        .collect()
+}
+
+// --- journeys ----------------------------------------------------------------------------
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Journey {
+    pub id: String,
+    /// `departure` or `return`.
+    pub kind: String,
+    pub event_date: String,
+    pub country_iso2: String,
+    /// `official`, `independent` or `unknown`.
+    pub channel: String,
+    pub employer: String,
+    pub recruiter: String,
+    pub sector_isco: String,
+    /// `self_reported`, `agency` or `border_import`.
+    pub source: String,
+}
+
+pub async fn insert_journey(
+    tx: &mut Tx,
+    person_id: &str,
+    j: &Journey,
+    natural_key: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO journeys (id, person_id, kind, event_date, country_iso2, channel, employer, recruiter, \
+         sector_isco, source, natural_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (natural_key) DO NOTHING",
+    )
+    .bind(&j.id)
+    .bind(person_id)
+    .bind(&j.kind)
+    .bind(&j.event_date)
+    .bind(&j.country_iso2)
+    .bind(&j.channel)
+    .bind(&j.employer)
+    .bind(&j.recruiter)
+    .bind(&j.sector_isco)
+    .bind(&j.source)
+    .bind(natural_key)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn journeys(db: &Db, person_id: &str) -> Result<Vec<Journey>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, kind, event_date, country_iso2, channel, employer, recruiter, sector_isco, source FROM journeys \
+         WHERE person_id = $1 ORDER BY event_date, created_at",
+    )
+    .bind(person_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Journey {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                event_date: r.try_get("event_date")?,
+                country_iso2: r.try_get("country_iso2")?,
+                channel: r.try_get("channel")?,
+                employer: r.try_get("employer")?,
+                recruiter: r.try_get("recruiter")?,
+                sector_isco: r.try_get("sector_isco")?,
+                source: r.try_get("source")?,
+            })
+        })
+        .collect()
+}
+
+/// The status follows the latest event: a departure means abroad, a return means returned.
+pub async fn refresh_status(tx: &mut Tx, person_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    let latest = sqlx::query("SELECT kind FROM journeys WHERE person_id = $1 ORDER BY event_date DESC, created_at DESC LIMIT 1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let status = match latest
+        .map(|r| r.try_get::<String, _>("kind"))
+        .transpose()?
+        .as_deref()
+    {
+        Some("departure") => "abroad",
+        Some("return") => "returned",
+        _ => "at_home",
+    };
+    sqlx::query("UPDATE persons SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status)
+        .bind(now_ms)
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn region_exists(db: &Db, iso: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 AS one FROM regions WHERE iso = $1")
+        .bind(iso)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
+pub async fn district_in_region(db: &Db, soato: &str, region: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT 1 AS one FROM districts WHERE soato = $1 AND region_iso = $2")
+        .bind(soato)
+        .bind(region)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn country_exists(db: &Db, iso2: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM destinations WHERE iso2 = $1")
+            .bind(iso2)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+pub async fn person_of_user(tx: &mut Tx, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT id FROM persons WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}
+
+pub async fn person_of_account(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT id FROM persons WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}
+
+/// Re-seals every passport under the active key and recomputes its blind index (key
+/// rotation); returns how many rows changed.
+pub async fn reseal_passports(
+    db: &Db,
+    keys: &crate::platform::crypto::DataKeys,
+) -> anyhow::Result<u64> {
+    use crate::platform::crypto::Place;
+    let mut changed = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, passport_sealed FROM persons WHERE passport_sealed IS NOT NULL \
+             AND passport_sealed NOT LIKE $1 LIMIT 500",
+        )
+        .bind(format!("v1:{}:%", keys.active_id()))
+        .fetch_all(&db.pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(changed);
+        }
+        let mut tx = db.begin().await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let sealed: String = row.try_get("passport_sealed")?;
+            let place = Place {
+                table: "persons",
+                column: "passport",
+                row_id: &id,
+            };
+            let plain = keys.open(&place, &sealed).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "passport of person {id} does not open with any key in the key file"
+                )
+            })?;
+            sqlx::query(
+                "UPDATE persons SET passport_sealed = $1, passport_index = $2 WHERE id = $3",
+            )
+            .bind(keys.seal(&place, &plain))
+            .bind(keys.blind_index("passport", &plain))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            changed += 1;
+        }
+        tx.commit().await?;
+    }
+}
