@@ -165,3 +165,15 @@ pub async fn actor_for_token(
         ..a
     }))
 }
+
+/// Part of a person's anonymisation: the account loses its identifiers, is disabled and
+/// signed out everywhere. Runs in the caller's transaction.
+pub async fn anonymise_account(
+    tx: &mut crate::platform::db::Tx,
+    user_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    store::anonymise(tx, user_id, now_ms).await?;
+    crate::platform::auth::sessions::end_all_for_user(tx, user_id).await?;
+    Ok(())
+}

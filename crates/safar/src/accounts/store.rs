@@ -389,3 +389,16 @@ pub async fn revoke_token(tx: &mut Tx, token_id: &str, now_ms: i64) -> Result<bo
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Removes what identifies an account (e-mail, phone, name) and disables it.
+pub async fn anonymise(tx: &mut Tx, user_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET email = NULL, phone = NULL, display_name = '—', status = 'disabled', totp_secret = NULL, \
+         totp_enabled = 0, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

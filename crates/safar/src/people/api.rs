@@ -141,3 +141,109 @@ pub async fn export(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>
         Err(e) => e.into_response(),
     }
 }
+
+// --- consent, legal holds, anonymisation -------------------------------------------------
+
+use super::privacy::{self, Anonymisation, NewConsent};
+use super::store::Consent;
+
+/// A person's consents, newest first (the person themself, or staff in scope).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/consents", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Consent>), (status = 403, body = crate::platform::api::Problem),
+              (status = 404, body = crate::platform::api::Problem)))]
+pub async fn consents(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match privacy::list(st.people(), &ctx.actor, &id).await {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Records a consent for one purpose, with the version of the text shown.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/consents", tag = "people", params(("id" = String, Path)),
+    request_body = NewConsent,
+    responses((status = 201, body = Created), (status = 403, body = crate::platform::api::Problem),
+              (status = 409, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
+pub async fn give_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<NewConsent>,
+) -> Response {
+    match privacy::give(st.people(), &ctx.actor, &id, &body).await {
+        Ok(consent) => (StatusCode::CREATED, Json(Created { id: consent })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Withdraws a consent; processing for that purpose stops.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/consents/{consent}/withdraw", tag = "people",
+    params(("id" = String, Path), ("consent" = String, Path)),
+    responses((status = 204), (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem)))]
+pub async fn withdraw_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, consent)): Path<(String, String)>,
+) -> Response {
+    match privacy::withdraw(st.people(), &ctx.actor, &id, &consent).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewHold {
+    /// Why the person's data must be kept, e.g. an open complaint's reference.
+    pub reason: String,
+}
+
+/// Places a legal hold, which blocks anonymisation until released.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/holds", tag = "people", params(("id" = String, Path)),
+    request_body = NewHold,
+    responses((status = 201, body = Created), (status = 403, body = crate::platform::api::Problem),
+              (status = 404, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
+pub async fn place_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<NewHold>,
+) -> Response {
+    match privacy::place_hold(st.people(), &ctx.actor, &id, &body.reason).await {
+        Ok(hold) => (StatusCode::CREATED, Json(Created { id: hold })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Releases a legal hold.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/holds/{hold}/release", tag = "people",
+    params(("id" = String, Path), ("hold" = String, Path)),
+    responses((status = 204), (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem)))]
+pub async fn release_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, hold)): Path<(String, String)>,
+) -> Response {
+    match privacy::release_hold(st.people(), &ctx.actor, &id, &hold).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The signed-in citizen asks to be forgotten: 200 when done; 409 with the reasons when a
+/// legal hold forbids it for now.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/anonymise", tag = "people", params(("id" = String, Path)),
+    responses((status = 200, body = Anonymisation), (status = 403, body = crate::platform::api::Problem),
+              (status = 409, body = Anonymisation)))]
+pub async fn anonymise(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    match privacy::anonymise_own(st.people(), &ctx.actor, &id).await {
+        Ok(done @ Anonymisation::Done) => Json(done).into_response(),
+        Ok(refused) => {
+            let mut response = (StatusCode::CONFLICT, Json(refused)).into_response();
+            // The body (with the holds' reasons) is the answer: keep it as it is.
+            response
+                .extensions_mut()
+                .insert(crate::platform::web::errors::Rendered);
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}

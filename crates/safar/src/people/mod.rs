@@ -5,6 +5,8 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+pub mod privacy;
+pub mod profile;
 pub mod service;
 pub mod store;
 
@@ -43,6 +45,42 @@ pub const ROUTES: &[Route] = &[
     .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/journeys"),
     Route::new("GET", "/api/v1/persons/{id}/export", Access::SignedIn)
         .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/export"),
+    Route::new("GET", "/api/v1/persons/{id}/consents", Access::SignedIn)
+        .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/consents"),
+    Route::new("POST", "/api/v1/persons/{id}/consents", Access::SignedIn)
+        .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/consents"),
+    Route::new(
+        "POST",
+        "/api/v1/persons/{id}/consents/{consent}/withdraw",
+        Access::SignedIn,
+    )
+    .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/consents/x/withdraw"),
+    Route::new(
+        "POST",
+        "/api/v1/persons/{id}/holds",
+        Access::Perm(Permission::ManageLegalHolds),
+    )
+    .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/holds"),
+    Route::new(
+        "POST",
+        "/api/v1/persons/{id}/holds/{hold}/release",
+        Access::Perm(Permission::ManageLegalHolds),
+    )
+    .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/holds/x/release"),
+    Route::new("POST", "/api/v1/persons/{id}/anonymise", Access::SignedIn)
+        .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/anonymise"),
+    Route::new(
+        "POST",
+        "/people/{id}/holds",
+        Access::Perm(Permission::ManageLegalHolds),
+    )
+    .example("/people/00000000-0000-0000-0000-000000000000/holds"),
+    Route::new("GET", "/account/profile", Access::SignedIn),
+    Route::new("POST", "/account/profile", Access::SignedIn),
+    Route::new("POST", "/account/consents", Access::SignedIn),
+    Route::new("POST", "/account/consents/{id}/withdraw", Access::SignedIn)
+        .example("/account/consents/x/withdraw"),
+    Route::new("POST", "/account/forget", Access::SignedIn),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -55,4 +93,29 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/persons/{id}", get(api::read))
         .route("/api/v1/persons/{id}/journeys", post(api::add_journey))
         .route("/api/v1/persons/{id}/export", get(api::export))
+        .route(
+            "/api/v1/persons/{id}/consents",
+            get(api::consents).post(api::give_consent),
+        )
+        .route(
+            "/api/v1/persons/{id}/consents/{consent}/withdraw",
+            post(api::withdraw_consent),
+        )
+        .route("/api/v1/persons/{id}/holds", post(api::place_hold))
+        .route(
+            "/api/v1/persons/{id}/holds/{hold}/release",
+            post(api::release_hold),
+        )
+        .route("/api/v1/persons/{id}/anonymise", post(api::anonymise))
+        .route("/people/{id}/holds", post(pages::place_hold))
+        .route(
+            "/account/profile",
+            get(profile::show).post(profile::complete),
+        )
+        .route("/account/consents", post(profile::give_consent))
+        .route(
+            "/account/consents/{id}/withdraw",
+            post(profile::withdraw_consent),
+        )
+        .route("/account/forget", post(profile::forget))
 }

@@ -194,6 +194,7 @@ struct RecordPage {
     person: PersonRecord,
     purpose: String,
     can_record_journey: bool,
+    can_hold: bool,
     journey: NewJourney,
     countries: Vec<(String, String)>,
     errors: FormErrors,
@@ -273,11 +274,13 @@ async fn record_page(
     .trim()
     .to_string();
     let can_record_journey = ctx.actor.holds(Permission::RecordJourneys);
+    let can_hold = ctx.actor.holds(Permission::ManageLegalHolds);
     let html = RecordPage {
         page: Page::new(ctx, &title),
         person,
         purpose: purpose.to_string(),
         can_record_journey,
+        can_hold,
         journey,
         countries,
         errors,
@@ -323,6 +326,30 @@ pub async fn add_journey(
             )
             .await
         }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HoldForm {
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn place_hold(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<HoldForm>,
+) -> Response {
+    match super::privacy::place_hold(st.people(), &ctx.actor, &id, &form.reason).await {
+        Ok(_) => Redirect::to(&format!(
+            "/people/{id}?purpose={}",
+            crate::platform::web::routes::url_encode(&form.purpose)
+        ))
+        .into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -409,6 +409,17 @@ async fn record_of(
     })
 }
 
+/// The citizen's own record as shown on their profile page (not a download: no audit entry).
+pub async fn export_view(deps: Deps<'_>, actor: &Actor, id: &str) -> ServiceResult<PersonRecord> {
+    let row = store::find(deps.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !is_own(actor, &row) {
+        return Err(AccessError::Forbidden.into());
+    }
+    record_of(deps, row, true).await
+}
+
 /// Everything the registry holds about the signed-in citizen, for download.
 pub async fn export_own(deps: Deps<'_>, actor: &Actor, id: &str) -> ServiceResult<PersonRecord> {
     let row = store::find(deps.db, id)

@@ -520,3 +520,198 @@ pub async fn reseal_passports(
         tx.commit().await?;
     }
 }
+
+// --- consent and legal holds ------------------------------------------------------------
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Consent {
+    pub id: String,
+    /// `registry`, `job_matching`, `partner_sharing` or `research`.
+    pub purpose: String,
+    /// The named partner, for `partner_sharing`.
+    pub partner: String,
+    /// The version of the consent text the person was shown.
+    pub text_version: String,
+    /// `web`, `phone`, `paper` or `walk_in`.
+    pub channel: String,
+    pub given_at_ms: i64,
+    pub withdrawn_at_ms: Option<i64>,
+}
+
+pub async fn insert_consent(
+    tx: &mut Tx,
+    person_id: &str,
+    c: &Consent,
+    recorded_by: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO consents (id, person_id, purpose, partner, text_version, channel, given_at, recorded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&c.id)
+    .bind(person_id)
+    .bind(&c.purpose)
+    .bind(&c.partner)
+    .bind(&c.text_version)
+    .bind(&c.channel)
+    .bind(c.given_at_ms)
+    .bind(recorded_by.map(str::to_string))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn consents(db: &Db, person_id: &str) -> Result<Vec<Consent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, purpose, partner, text_version, channel, given_at, withdrawn_at FROM consents \
+         WHERE person_id = $1 ORDER BY given_at DESC, id DESC",
+    )
+    .bind(person_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Consent {
+                id: r.try_get("id")?,
+                purpose: r.try_get("purpose")?,
+                partner: r.try_get("partner")?,
+                text_version: r.try_get("text_version")?,
+                channel: r.try_get("channel")?,
+                given_at_ms: r.try_get("given_at")?,
+                withdrawn_at_ms: r.try_get("withdrawn_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn active_consent(
+    db: &Db,
+    person_id: &str,
+    purpose: &str,
+    partner: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT 1 AS one FROM consents WHERE person_id = $1 AND purpose = $2 AND partner = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(person_id)
+    .bind(purpose)
+    .bind(partner)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn withdraw_consent(
+    tx: &mut Tx,
+    person_id: &str,
+    consent_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE consents SET withdrawn_at = $1 WHERE id = $2 AND person_id = $3 AND withdrawn_at IS NULL")
+        .bind(now_ms)
+        .bind(consent_id)
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LegalHold {
+    pub id: String,
+    pub reason: String,
+    pub placed_at_ms: i64,
+}
+
+pub async fn insert_hold(
+    tx: &mut Tx,
+    id: &str,
+    person_id: &str,
+    reason: &str,
+    placed_by: Option<&str>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO legal_holds (id, person_id, reason, placed_by, placed_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(person_id)
+        .bind(reason)
+        .bind(placed_by.map(str::to_string))
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn active_holds(tx: &mut Tx, person_id: &str) -> Result<Vec<LegalHold>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, reason, placed_at FROM legal_holds WHERE person_id = $1 AND released_at IS NULL ORDER BY placed_at")
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(LegalHold {
+                id: r.try_get("id")?,
+                reason: r.try_get("reason")?,
+                placed_at_ms: r.try_get("placed_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn release_hold(
+    tx: &mut Tx,
+    person_id: &str,
+    hold_id: &str,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE legal_holds SET released_at = $1 WHERE id = $2 AND person_id = $3 AND released_at IS NULL")
+        .bind(now_ms)
+        .bind(hold_id)
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces everything that identifies a person; keeps what aggregates need (birth year,
+/// gender, region, journeys' dates, countries and channels).
+pub async fn anonymise(tx: &mut Tx, person_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    let keys = sqlx::query("SELECT name_key FROM person_name_keys WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for row in &keys {
+        let key: String = row.try_get("name_key")?;
+        sqlx::query("UPDATE name_keys SET persons = persons - 1 WHERE name_key = $1")
+            .bind(&key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM name_keys WHERE persons <= 0")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM person_phones WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE persons SET pinfl = $1, given_name = '', family_name = '', patronymic = '', given_name_latn = '', \
+         family_name_latn = '', patronymic_latn = '', given_name_cyrl = '', family_name_cyrl = '', patronymic_cyrl = '', \
+         birth_date = CAST(birth_year AS TEXT) || '-01-01', district_soato = NULL, mahalla = '', email = NULL, \
+         passport_sealed = NULL, passport_index = NULL, user_id = NULL, anonymised_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(format!("anonymised:{person_id}"))
+    .bind(now_ms)
+    .bind(person_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE journeys SET employer = '', recruiter = '' WHERE person_id = $1")
+        .bind(person_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

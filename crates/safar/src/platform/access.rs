@@ -95,7 +95,11 @@ impl Role {
                 EditPersons,
                 ViewPassport,
                 RecordJourneys,
+                ManageLegalHolds,
             ],
+            Role::LicensingOfficer => {
+                &[OwnAccount, StaffWorkspace, ViewReference, ManageLegalHolds]
+            }
             Role::PdoManager | Role::ReintegrationOfficer => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -150,6 +154,8 @@ pub enum Permission {
     ViewPassport,
     /// Record departures and returns.
     RecordJourneys,
+    /// Place and release legal holds (which block anonymisation, e.g. during a complaint).
+    ManageLegalHolds,
 }
 
 impl Permission {

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0002_reference"),
     migration!("0003_mfa"),
     migration!("0004_people"),
+    migration!("0005_privacy"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -11,5 +11,6 @@ mod cli;
 mod mfa;
 mod people;
 mod platform;
+mod privacy;
 mod reference;
 mod routes;
