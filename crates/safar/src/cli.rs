@@ -45,6 +45,23 @@ pub enum Command {
     /// Manage the data key that encrypts sensitive personal data.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import departures and returns from a CSV file (columns in the README). Exit 0 when all
+    /// rows were accepted, 2 when some were rejected (listed in <file stem>.errors.csv).
+    Journeys {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

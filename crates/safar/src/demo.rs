@@ -1,14 +1,18 @@
-//! `safar demo`: a fresh demo database with reference data and one user per role.
+//! `safar demo`: a fresh demo database with reference data, one user per role, and
+//! synthetic persons (`--scale N` adds N to the 40 always there).
 //! It only ever replaces a database that `demo` itself created.
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use sqlx::Row;
 
 use crate::accounts::service::{self, NewStaff};
 use crate::cli::DemoArgs;
+use crate::people::service::Deps;
+use crate::people::synthetic::{self, Plan};
 use crate::platform::access::{Actor, Role};
 use crate::platform::clock::Clock;
 use crate::platform::crypto::DataKeys;
@@ -21,6 +25,7 @@ const MARKER_VALUE: &str = "safar demo";
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let db = create(&args.data_dir).await?;
     let keys = DataKeys::load_or_create(&args.data_dir.join("data.key"))?;
+    add_people(&db, &keys, args.scale).await?;
     if args.no_serve {
         db.close().await;
         return Ok(());
@@ -82,6 +87,50 @@ async fn ensure_demo_database(file: &Path) -> anyhow::Result<()> {
             file.display()
         ),
     }
+}
+
+/// Persons always in the demo, so the people pages have content at the default scale.
+const FIXED_PERSONS: u64 = 40;
+/// Fixed, so the same `--scale` always gives the same people (benchmarks compare runs).
+const PEOPLE_SEED: u64 = 2026;
+/// Persons per transaction: large enough that commits do not dominate on SQLite.
+const PEOPLE_BATCH: usize = 5_000;
+
+/// Adds the fixed persons and `scale` synthetic ones, with their journeys.
+async fn add_people(db: &Db, keys: &DataKeys, scale: u64) -> anyhow::Result<()> {
+    let clock = Clock::default();
+    let deps = Deps {
+        db,
+        clock: &clock,
+        keys,
+    };
+    let plan = Plan {
+        seed: PEOPLE_SEED,
+        first: 0,
+        count: FIXED_PERSONS.saturating_add(scale),
+        batch: PEOPLE_BATCH,
+    };
+    let started = Instant::now();
+    let mut reported = 0;
+    let summary = synthetic::populate(deps, plan, |s| {
+        // Large runs take minutes: say how far along they are, about every 100,000.
+        if s.persons >= reported + 100_000 {
+            reported = s.persons;
+            eprintln!("people: {} of {} persons written", s.persons, plan.count);
+        }
+    })
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "people: {} persons, {} journeys ({seconds:.1} s, {:.0} persons/s)",
+        summary.persons,
+        summary.journeys,
+        summary.persons as f64 / seconds.max(0.001)
+    );
+    if summary.skipped > 0 {
+        println!("people: {} skipped (PINFL taken)", summary.skipped);
+    }
+    Ok(())
 }
 
 /// The scope a demo user of `role` gets, so scoped behaviour can be tried at once.

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use safar::accounts::service::{self, NewStaff};
-use safar::cli::{AuditCommand, Cli, Command, KeysCommand, LogFormat, TokenCommand, UserCommand};
+use safar::cli::{
+    AuditCommand, Cli, Command, ImportCommand, KeysCommand, LogFormat, TokenCommand, UserCommand,
+};
 use safar::platform::access::Actor;
 use safar::platform::audit::{self, Verdict};
 use safar::platform::clock::Clock;
@@ -61,6 +63,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Keys(cmd) => keys(cmd).await,
+        Command::Import(ImportCommand::Journeys { db, keys, file }) => {
+            import_journeys(db, keys, file).await
+        }
         Command::Audit(AuditCommand::Verify { db }) => {
             let db = connect(&db).await?;
             match audit::verify(&db).await? {
@@ -168,4 +173,56 @@ async fn keys(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn import_journeys(
+    db: safar::cli::DbArgs,
+    keys: safar::cli::KeyArgs,
+    file: std::path::PathBuf,
+) -> anyhow::Result<ExitCode> {
+    use safar::people::import;
+    let input = std::fs::File::open(&file)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+    let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+    let keys = DataKeys::load_or_create(&keys.path(&db.data_dir))?;
+    let database = connect(&db).await?;
+    let clock = Clock::default();
+    let deps = safar::people::service::Deps {
+        db: &database,
+        clock: &clock,
+        keys: &keys,
+    };
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut rejected = vec![];
+    let report = import::import_journeys(
+        deps,
+        &Actor::console(),
+        std::io::BufReader::new(input),
+        &mut rejected,
+        |bytes, r| {
+            bar.set_position(bytes);
+            bar.set_message(format!(
+                "{} rows, {} added, {} rejected",
+                r.rows, r.added, r.rejected
+            ));
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "{} rows: {} journeys added, {} already present, {} persons registered, {} rejected",
+        report.rows, report.added, report.duplicates, report.persons_registered, report.rejected
+    );
+    let errors_file = import::errors_path(&file);
+    if rejected.is_empty() {
+        let _ = std::fs::remove_file(&errors_file);
+        return Ok(ExitCode::SUCCESS);
+    }
+    import::write_errors(&errors_file, &rejected)?;
+    println!("rejected rows are listed in {}", errors_file.display());
+    Ok(ExitCode::from(2))
 }

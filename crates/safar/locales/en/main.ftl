@@ -313,3 +313,5 @@ err-consent-purpose = Choose one of the listed purposes.
 err-consent-channel = Choose web, phone, paper or walk_in.
 err-consent-exists = This consent is already given.
 err-hold-reason = Give the reason for the hold (up to 300 characters).
+err-import-unknown-person = No person with this PINFL is registered; add family_name, given_name, birth_date, gender and region to register them.
+err-csv-row = This row could not be read (check quotes and the text encoding, UTF-8).

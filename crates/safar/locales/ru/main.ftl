@@ -313,3 +313,5 @@ err-consent-purpose = Выберите одну из целей списка.
 err-consent-channel = Выберите web, phone, paper или walk_in.
 err-consent-exists = Это согласие уже дано.
 err-hold-reason = Укажите причину удержания (до 300 символов).
+err-import-unknown-person = Человек с этим ПИНФЛ не зарегистрирован; чтобы зарегистрировать его, заполните family_name, given_name, birth_date, gender и region.
+err-csv-row = Эту строку не удалось прочитать (проверьте кавычки и кодировку текста, UTF-8).

@@ -314,3 +314,5 @@ err-consent-purpose = Ro‘yxatdagi maqsadlardan birini tanlang.
 err-consent-channel = web, phone, paper yoki walk_in ni tanlang.
 err-consent-exists = Bu rozilik allaqachon berilgan.
 err-hold-reason = Cheklov sababini yozing (300 belgigacha).
+err-import-unknown-person = Bu JShShIR bilan shaxs ro‘yxatda yo‘q; uni ro‘yxatga olish uchun family_name, given_name, birth_date, gender va region ustunlarini to‘ldiring.
+err-csv-row = Bu qatorni o‘qib bo‘lmadi (qo‘shtirnoqlarni va matn kodlashini, UTF-8, tekshiring).

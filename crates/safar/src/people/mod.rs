@@ -3,12 +3,15 @@
 //! Other modules call `service::read`/`service::search` with their actor; never the tables.
 
 pub mod api;
+pub mod bulk;
+pub mod import;
 pub mod model;
 pub mod pages;
 pub mod privacy;
 pub mod profile;
 pub mod service;
 pub mod store;
+pub mod synthetic;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -4,15 +4,22 @@
 //! person (dates aside: journeys end "today"), so benchmark data can be rebuilt exactly;
 //! `bulk` writes what this produces.
 
+pub mod names;
+
 use std::collections::HashMap;
+use std::ops::Range;
 
 use anyhow::Context;
-use time::{Date, Month};
+use sqlx::Row;
+use time::{Date, Month, OffsetDateTime};
+
+use names::{FAMILY_STEMS, FEMALE, MALE, SPELLINGS, Spelling, family_name, patronymic, zipf};
 
 use super::bulk::{NewRecord, Writer};
 use super::model::{Gender, Name, Pinfl};
 use super::service::Deps;
 use super::store::{Journey, PersonRow};
+use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::reference::seed::{DESTINATIONS_CSV, DISTRICTS_CSV, REGIONS_CSV, rows};
 
@@ -35,7 +42,7 @@ impl Rng {
     /// The stream of item `n` of a run: items are independent of each other, so the first
     /// 40 persons of a seed are the same whatever the scale.
     pub fn for_item(seed: u64, n: u64) -> Self {
-        Rng(mix(seed ^ mix(n.wrapping_add(0x5AFA_12))))
+        Rng(mix(seed ^ mix(n.wrapping_add(0x005A_FA12))))
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -79,223 +86,16 @@ impl<T> Weighted<T> {
     }
 }
 
-// --- names -----------------------------------------------------------------------------
-
-/// Given names in official Uzbek Latin (‘ U+2018 in o‘ and g‘, ’ U+2019 for the tutuq).
-const MALE: &str = "Abbos Abdulaziz Abdulla Abdumalik Abduqodir Abdurahmon Abdurashid Abdusattor \
-    Abror Adham Ahmad Ahror Akbar Akmal Akrom Ali Alisher Anvar Asilbek Asqar Avaz Azamat Aziz Azizbek \
-    Bahodir Bahriddin Bahrom Baxtiyor Behruz Bekmurod Bekzod Bobur Botir Davron Dilmurod Dilshod Diyor \
-    Doniyor Doston Elbek Eldor Elyor Ergash Erkin Eshmat Farhod Farrux Fazliddin Furqat G‘ani G‘ayrat \
-    G‘iyos G‘ofur G‘olib Hamid Hamza Hasan Hayot Hikmat Husan Husniddin Ibrohim Ikrom Ilhom Ilyos Islom \
-    Islombek Ismoil Ixtiyor Jahongir Jaloliddin Jamoliddin Jamshid Jasur Javlon Jo‘ra Jo‘rabek Kamol \
-    Kamoliddin Karim Komil Laziz Lochin Lutfullo Mahmud Mansur Maqsud Mardon Mirjalol Mirkomil Mirzo \
-    Mo‘min Muhammad Muhammadali Murod Mustafo Muzaffar Najmiddin Nasim Nodir Nodirbek Ne’mat Nizom \
-    Nurali Nurbek Nuriddin Nurillo Nursulton Obid Odil Olim Olimjon Ortiq Otabek Oybek O‘ktam O‘lmas \
-    O‘tkir Po‘lat Qahramon Qobil Qodir Qudrat Qurbon Rahim Rahmatulla Rahmon Rashid Ravshan Ruslan \
-    Rustam Ro‘zimurod Saidakbar Samandar Sanjar Sardor Sarvar Sayfulla Shahzod Shamsiddin Shavkat \
-    Sherali Sherzod Shohruh Shokir Shodmon Shuhrat Sirojiddin Sobir Sodiq Sohib Sulaymon Sunnat Temur \
-    Tohir Tolib Toshmat Toshpo‘lat To‘lqin Tursun Ulug‘bek Umar Umid Usmon Vali Valijon Vohid Xayrulla \
-    Xoliq Xolmurod Xudoyberdi Xurshid Yahyo Yodgor Yo‘ldosh Yusuf Zafar Zarif Zayniddin Zohid Zokir";
-
-const FEMALE: &str = "Aziza Bahor Barno Charos Dilafruz Dilbar Dildora Dilfuza Dilnoza Dilorom \
-    Dilrabo Dilshoda Diyora Durdona Farida Feruza Gavhar Gulandom Gulasal Gulbadan Gulbahor Gulchehra \
-    Gulhayo Guljahon Gulmira Gulnora Gulnoza Gulruh Gulsanam Gulsara Gulshan Habiba Halima Hanifa \
-    Hilola Hulkar Hurriyat Inobat Iqbol Iroda Jamila Jasmina Kamola Komila Kumush Latofat Laylo Lobar \
-    Lola Madina Mahliyo Malika Manzura Marhabo Marjona Maryam Mashhura Mastura Mavluda Maftuna \
-    Mehriniso Mohinur Mohira Mohlaroyim Muattar Muborak Muhabbat Mukarram Munira Munisa Mushtariy \
-    Mutabar Nafisa Nargiza Nasiba Navbahor Nazira Nazokat Nigina Nigora Nilufar Nodira Nozima Odina \
-    Oydin Oygul Oyjamol Oysha Ozoda O‘g‘iloy Parizod Parvina Pokiza Qunduz Ra’no Rayhon Risolat Robiya \
-    Rohat Rohila Ruxsora Sabina Sabohat Sadoqat Saida Salomat Sanobar Saodat Sarvinoz Sayyora Sevara \
-    Sevinch Shahlo Shahnoza Shahodat Sharofat Shirin Shodiya Shohida Shoira Sitora Sohiba Sojida \
-    Sug‘diyona Surayyo Tanzila Tursunoy Umida Vasila Xadicha Xolida Xosiyat Xurshida Yorqinoy Yoqut \
-    Yulduz Zamira Zarina Zarnigor Zaynab Zebo Zilola Ziyoda Zuhra Zulayho Zulfiya Zulxumor Gulyuz \
-    Dinora Farangiz Mohichehra Mavjuda Oyxon Shahzoda Sarvara Sevinchoy Nurxon Mahbuba Go‘zal \
-    Nodirabegim";
-
-/// Family-name stems: the Russian-style suffix is added per gender (Karimov, Karimova).
-const FAMILY_STEMS: &str = "Abdi Abdulla Abduqodir Abdurahmon Abdurashid Ahmad Akbar Akrom Alim Ali \
-    Amin Anvar Azim Aziz Barat Berdi Bobojon Bolta Bozor Chori Davlat Doniyor Egamberdi Ergash Ermat \
-    Eshmat Eshon Eson Fayzi Fayzulla Fozil G‘afur G‘oyib G‘ulom Hakim Hamid Hamro Hasan Haydar Hayit \
-    Hoshim Husan Ibod Ibrohim Ikrom Inoyat Islom Ismoil Jabbor Jalil Jo‘ra Juma Jumaniyoz Kamol Karim \
-    Kenja Latip Madamin Mahkam Mahmud Majid Mamadali Mamat Mansur Ma’ruf Matyoqub Mirza Mo‘min Murod \
-    Musa Nabi Nasriddin Nazar Ne’mat Nishon Nizom Normat Normurod Nurali Nurmat Obid Ochil Odil Olim \
-    Omon Orip Ortiq Otajon Parda Po‘lat Qahhor Qayum Qodir Qosim Qo‘chqor Qo‘zi Qurbon Quvondiq Rahim \
-    Rahmat Rahmon Rajab Rashid Rasul Ravshan Ro‘zi Rustam Safar Said Salim Samad Sattor Shamsi Sharip \
-    Sharof Shermat Shodi Shukur Sobir Sodiq Sulton Suyun Tilla Tog‘ay Toji Tolib Tosh Toshmat Tursun \
-    To‘xta Turg‘un Ubaydulla Umar Usmon Uzoq Vali Xalil Xidir Xo‘ja Xolmat Xoliq Xudoyberdi Xushvaqt \
-    Yarash Yodgor Yoqub Yo‘lchi Yo‘ldosh Yunus Yusup Zafar Zohid Zokir Zoir Abdug‘ani Abdujabbor \
-    Abdusalom Adham Ahad Alimardon Bahrom Baxtiyor Bekmurod Beknazar Botir Dadaxon Dehqon Erkin Fattoh \
-    Hamdam Hojimat Holiq Ismat Jo‘rabek Kabir Komil Mamajon Mirzaali Muhiddin Mo‘minjon Nabijon Nazir \
-    Norbo‘ta Normo‘min Nosir Otaboy Pirmat Rayim Sa’dulla Saidmurod Saloh Saparboy Shukrullo Tojiboy \
-    Turdi Umarali Valijon Sirojiddin Ro‘ziboy Saidali";
-
-/// The Russian-style suffix base: Aliyev, Ergashev, Tog‘ayev, Karimov (and Aliyevich, ...).
-fn suffix_base(stem: &str) -> &'static str {
-    if stem.ends_with(['a', 'e', 'i', 'o', 'u']) {
-        "yev"
-    } else if stem.ends_with('y') || stem.ends_with("sh") || stem.ends_with("ch") {
-        "ev"
-    } else {
-        "ov"
-    }
-}
-
-pub fn family_name(stem: &str, gender: Gender) -> String {
-    let feminine = if gender == Gender::Female { "a" } else { "" };
-    format!("{stem}{}{feminine}", suffix_base(stem))
-}
-
-/// A patronymic from the father's given name: mostly the Russian form (Karimovich,
-/// Aliyevna), sometimes the Uzbek one (Karim o‘g‘li, Karim qizi).
-pub fn patronymic(father: &str, gender: Gender, uzbek_form: bool) -> String {
-    match (uzbek_form, gender) {
-        (true, Gender::Male) => format!("{father} o‘g‘li"),
-        (true, Gender::Female) => format!("{father} qizi"),
-        (false, Gender::Male) => format!("{father}{}ich", suffix_base(father)),
-        (false, Gender::Female) => format!("{father}{}na", suffix_base(father)),
-    }
-}
-
-/// Frequencies fall off with rank as real name frequencies do (a few names are very
-/// common); the rank comes from a fixed shuffle, so the alphabet decides nothing.
-fn zipf(list: &'static str) -> anyhow::Result<Weighted<&'static str>> {
-    let mut names: Vec<&'static str> = list.split_whitespace().collect();
-    let mut rng = Rng::new(0x5AFA_2018);
-    for i in (1..names.len()).rev() {
-        names.swap(i, rng.below(i as u64 + 1) as usize);
-    }
-    Weighted::new(
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(rank, name)| (name, 1_000_000 / (rank as u64 + 10))),
-    )
-}
-
-// --- spellings ---------------------------------------------------------------------------
-
-/// How a person's names were typed in. About 60 % official Latin, 25 % Uzbek Cyrillic and
-/// 15 % the variants staff really type: other apostrophes or none, and Russian-style
-/// transcription (Khodjaev, Ходжаев, Уктам).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Spelling {
-    Official,
-    Cyrillic,
-    AsciiApostrophe,
-    Backtick,
-    NoApostrophe,
-    RussianLatin,
-    /// Capitals, as copied from an old passport: KHODJAEV.
-    PassportLatin,
-    RussianCyrillic,
-}
-
-const SPELLINGS: &[(Spelling, u64)] = &[
-    (Spelling::Official, 60),
-    (Spelling::Cyrillic, 25),
-    (Spelling::AsciiApostrophe, 5),
-    (Spelling::Backtick, 1),
-    (Spelling::NoApostrophe, 3),
-    (Spelling::RussianLatin, 2),
-    (Spelling::PassportLatin, 1),
-    (Spelling::RussianCyrillic, 3),
-];
-
-impl Spelling {
-    /// `official` written this way.
-    pub fn write(self, official: &str) -> String {
-        let apostrophes = |to: &str| official.replace(['‘', '’'], to);
-        match self {
-            Spelling::Official => official.to_string(),
-            Spelling::Cyrillic => uz_text::latin_to_cyrillic(official),
-            Spelling::AsciiApostrophe => apostrophes("'"),
-            Spelling::Backtick => apostrophes("`"),
-            Spelling::NoApostrophe => apostrophes(""),
-            Spelling::RussianLatin => russian_latin(official),
-            Spelling::PassportLatin => russian_latin(official).to_uppercase(),
-            Spelling::RussianCyrillic => russian_cyrillic(&uz_text::latin_to_cyrillic(official)),
-        }
-    }
-}
-
-/// Russian-style Latin: o‘ → u, g‘ → g, q → k, x and h → kh, j → dj, -yev → -ev.
-fn russian_latin(official: &str) -> String {
-    // Xo‘ja is traditionally Khodja, not Khudja.
-    let text = official.replace("Xo‘j", "Xoj").replace("xo‘j", "xoj");
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        let upper = c.is_uppercase();
-        let cased = |s: &str| if upper { capitalise(s) } else { s.to_string() };
-        match c.to_lowercase().next().unwrap_or(c) {
-            'o' | 'g' if matches!(next, Some('‘' | '’')) => {
-                out.push_str(&cased(if c.eq_ignore_ascii_case(&'o') { "u" } else { "g" }));
-                i += 1;
-            }
-            's' | 'c' if next == Some('h') => {
-                out.push(c);
-                out.push('h');
-                i += 1;
-            }
-            'x' | 'h' => out.push_str(&cased("kh")),
-            'q' => out.push_str(&cased("k")),
-            'j' => out.push_str(&cased("dj")),
-            '‘' | '’' => {}
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    out.replace("yev", "ev")
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|f| f.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-/// Russian Cyrillic from Uzbek Cyrillic: no ў қ ғ ҳ, ж as дж (Ўктам → Уктам, Хўжаев → Ходжаев).
-fn russian_cyrillic(uzbek: &str) -> String {
-    let text = uzbek
-        .replace("Хўж", "Хож")
-        .replace("Йў", "Ю")
-        .replace("йў", "ю")
-        .replace("Ёқуб", "Якуб");
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            'ў' => out.push('у'),
-            'Ў' => out.push('У'),
-            'қ' => out.push('к'),
-            'Қ' => out.push('К'),
-            'ғ' => out.push('г'),
-            'Ғ' => out.push('Г'),
-            'ҳ' => out.push('х'),
-            'Ҳ' => out.push('Х'),
-            'ж' => out.push_str("дж"),
-            'Ж' => out.push_str("Дж"),
-            'ъ' => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 // --- places and destinations ---------------------------------------------------------------
 
 /// Uzbek labour migrants abroad at the end of 2024, in hundreds. RU, KZ and TR are the
 /// Migration Agency's figures (Russia 698,000, Kazakhstan 322,700, Türkiye 88,700 of 1.35
-/// million; gazeta.uz/en/2025/01/22/migrant), so the shares are ≈ 52 %, 24 % and 7 %. KR
-/// is the count of Uzbek residents in Korea in 2024 (one.uz, 89,700), which includes some
-/// students. The remaining ≈ 151,000 are not broken down by any source we hold: they are
-/// spread over the other destinations as estimates, in the order the 2024 remittance
-/// figures suggest (reference-data/remittances.csv). Note that remittance shares (Russia
-/// 75 %) are not migrant shares: wages differ too much between destinations.
+/// million; gazeta.uz/en/2025/01/22/migrant), so their shares are ≈ 52 %, 24 % and 7 %.
+/// KR is the number of Uzbek residents in Korea in 2024 (89,700, one.uz; it includes some
+/// students). No source we hold splits the remaining ≈ 151,000, so the other destinations
+/// get estimated weights that add up to it. The reference data has remittances by country
+/// (reference-data/remittances.csv) but those are no head count: Russia sends 75 % of the
+/// money with 52 % of the people, Korea and the UK far more per person.
 const DESTINATION_STOCKS: &[(&str, u64)] = &[
     ("RU", 6_980),
     ("KZ", 3_227),
@@ -382,7 +182,12 @@ const PASSPORT_SERIES: [&str; 5] = ["AA", "AB", "AC", "AD", "AE"];
 /// A phone number unique to `(seq, which)`: an affine bijection of 0..10⁸ spreads the
 /// numbers over the operators and still never repeats one (for seq below 5·10⁷).
 fn phone(seq: u64, which: u64) -> String {
-    let q = (seq * 2 + which).wrapping_mul(48_271_829).wrapping_add(13_579_246) % 100_000_000;
+    let q = seq
+        .wrapping_mul(2)
+        .wrapping_add(which)
+        .wrapping_mul(48_271_829)
+        .wrapping_add(13_579_246)
+        % 100_000_000;
     let code = MOBILE_CODES[(q / 10_000_000) as usize % MOBILE_CODES.len()];
     format!("+998{code}{:07}", q % 10_000_000)
 }
@@ -403,7 +208,7 @@ const BIRTH_DECADES: &[(i32, i32, u64)] = &[
 ];
 
 /// One synthetic person as typed in (names in their `spelling`), before it is a row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Draft {
     pub seq: u64,
     pub spelling: Spelling,
@@ -502,7 +307,8 @@ impl Generator {
             patronymic: spelling.write(&patronymic),
             birth_date,
             gender,
-            // Unique for a birth date and gender while seq stays below a million apart.
+            // Two persons share a PINFL only if they share birth date and gender and their
+            // numbers are a multiple of a million apart; `bulk` skips such a repeat.
             pinfl: Pinfl::generate(birth_date, gender, (seq % 1_000_000) as u32),
             region: region.clone(),
             district,
@@ -521,7 +327,8 @@ impl Generator {
     }
 
     /// 0–4 events (2.05 on average), alternating, on distinct days from 2015 (or the
-    /// 18th birthday) to today. One in ten starts with a return: already abroad in 2015.
+    /// 18th birthday) to today. One in ten adults of 2015 starts with a return: they were
+    /// abroad already when the records begin.
     fn journeys(&self, rng: &mut Rng, birth: Date) -> Vec<JourneyDraft> {
         let count = match rng.below(100) {
             0..15 => 0,
@@ -530,9 +337,10 @@ impl Generator {
             65..80 => 3,
             _ => 4,
         };
-        let from = Date::from_calendar_date(2015, Month::January, 1)
-            .map_or(0, Date::to_julian_day)
-            .max(birth.to_julian_day() + 6575);
+        let records_begin =
+            Date::from_calendar_date(2015, Month::January, 1).map_or(0, Date::to_julian_day);
+        let adult = birth.to_julian_day() + 6575;
+        let from = records_begin.max(adult);
         let to = self.today.to_julian_day();
         if count == 0 || to <= from {
             return vec![];
@@ -542,7 +350,7 @@ impl Generator {
             .collect();
         days.sort_unstable();
         days.dedup();
-        let mut departure = !rng.percent(10);
+        let mut departure = adult > records_begin || !rng.percent(10);
         let mut stay = self.stay(rng, None);
         let mut out = vec![];
         for day in days {
@@ -604,7 +412,6 @@ impl Generator {
         let (gl, gc) = given.latin_cyrillic();
         let (fl, fc) = family.latin_cyrillic();
         let (pl, pc) = patronymic.latin_cyrillic();
-        let d = draft.birth_date;
         let row = PersonRow {
             id: new_id(),
             pinfl: draft.pinfl.as_str().to_string(),
@@ -617,8 +424,8 @@ impl Generator {
             given_name_cyrl: gc.into(),
             family_name_cyrl: fc.into(),
             patronymic_cyrl: pc.into(),
-            birth_date: format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day()),
-            birth_year: i64::from(d.year()),
+            birth_date: ymd(draft.birth_date),
+            birth_year: i64::from(draft.birth_date.year()),
             gender: draft.gender.as_str().into(),
             region_iso: draft.region,
             district_soato: draft.district,
@@ -656,17 +463,155 @@ impl Generator {
     }
 }
 
+fn ymd(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
 fn journey(j: &JourneyDraft) -> Journey {
-    let d = j.date;
     Journey {
         id: new_id(),
         kind: if j.departure { "departure" } else { "return" }.into(),
-        event_date: format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day()),
+        event_date: ymd(j.date),
         country_iso2: j.country.into(),
         channel: j.channel.into(),
         employer: String::new(),
         recruiter: String::new(),
         sector_isco: j.sector.into(),
         source: j.source.into(),
+    }
+}
+
+// --- runs ------------------------------------------------------------------------------
+
+/// Persons `first .. first + count` of `seed`, written `batch` at a time.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    pub seed: u64,
+    pub first: u64,
+    pub count: u64,
+    pub batch: usize,
+}
+
+/// What a run added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub persons: u64,
+    pub journeys: u64,
+    /// Persons not written: their PINFL was taken (or, never expected, a name refused).
+    pub skipped: u64,
+}
+
+/// Where the next run should start: past every sequence number an earlier run can have
+/// used (if each started here and no person was deleted since), so it repeats none of
+/// their phone numbers or PINFL tails.
+pub async fn next_seq(db: &Db) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Generates and writes the plan's persons; `progress` hears after every batch. The next
+/// batch is generated on another thread while the database writes this one.
+pub async fn populate(
+    deps: Deps<'_>,
+    plan: Plan,
+    mut progress: impl FnMut(&Summary),
+) -> anyhow::Result<Summary> {
+    let today = OffsetDateTime::from_unix_timestamp(deps.clock.now_ms() / 1000)?.date();
+    let generator = Generator::new(plan.seed, today)?;
+    let mut writer = Writer::new(deps);
+    let mut total = Summary::default();
+    let end = plan.first.saturating_add(plan.count);
+    let step = plan.batch.max(1) as u64;
+    let batch = |start: u64, generator| {
+        let range = start..end.min(start.saturating_add(step));
+        let now = deps.clock.now_ms();
+        tokio::task::spawn_blocking(move || generate(generator, range, now))
+    };
+    let mut next = (plan.first < end).then(|| batch(plan.first, generator));
+    while let Some(handle) = next.take() {
+        let (generator, records, range) = handle.await?;
+        if range.end < end {
+            next = Some(batch(range.end, generator));
+        }
+        total.skipped += (range.end - range.start) - records.len() as u64;
+        let written = writer.write(records).await?;
+        total.persons += written.persons;
+        total.journeys += written.journeys;
+        total.skipped += written.skipped;
+        progress(&total);
+    }
+    Ok(total)
+}
+
+fn generate(
+    mut generator: Generator,
+    range: Range<u64>,
+    now_ms: i64,
+) -> (Generator, Vec<NewRecord>, Range<u64>) {
+    let records = range
+        .clone()
+        .filter_map(|seq| {
+            let draft = generator.draft(seq);
+            generator.record(draft, now_ms)
+        })
+        .collect();
+    (generator, records, range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generator() -> Generator {
+        let today = Date::from_calendar_date(2026, Month::June, 1).unwrap_or(Date::MIN);
+        Generator::new(2026, today).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_seed_always_gives_the_same_person() {
+        let (a, b) = (generator(), generator());
+        for seq in [0, 1, 39, 1_000_003] {
+            assert_eq!(a.draft(seq), b.draft(seq));
+        }
+        assert_ne!(a.draft(1).pinfl, a.draft(2).pinfl);
+        assert_ne!(a.draft(1).phones, a.draft(2).phones);
+    }
+
+    #[test]
+    fn shares_follow_the_reference_figures() {
+        let g = generator();
+        let drafts: Vec<Draft> = (0..20_000).map(|n| g.draft(n)).collect();
+        let share = |n: usize, of: usize| n as f64 * 100.0 / of as f64;
+        let men = drafts.iter().filter(|d| d.gender == Gender::Male).count();
+        assert!((73.0..77.0).contains(&share(men, drafts.len())));
+        let departures: Vec<&JourneyDraft> = drafts
+            .iter()
+            .flat_map(|d| &d.journeys)
+            .filter(|j| j.departure)
+            .collect();
+        let to = |c: &str| {
+            share(
+                departures.iter().filter(|j| j.country == c).count(),
+                departures.len(),
+            )
+        };
+        assert!((49.0..55.0).contains(&to("RU")), "RU {}", to("RU"));
+        assert!((21.0..27.0).contains(&to("KZ")), "KZ {}", to("KZ"));
+        assert!((5.0..8.5).contains(&to("TR")), "TR {}", to("TR"));
+        let events: usize = drafts.iter().map(|d| d.journeys.len()).sum();
+        assert!((1.7..2.1).contains(&(events as f64 / drafts.len() as f64)));
+        let cyrillic = drafts
+            .iter()
+            .filter(|d| uz_text::is_cyrillic(&d.family_name))
+            .count();
+        assert!((25.0..31.0).contains(&share(cyrillic, drafts.len())));
+        let samarkand = drafts.iter().filter(|d| d.region == "UZ-SA").count();
+        assert!(
+            (10.0..13.0).contains(&share(samarkand, drafts.len())),
+            "by population"
+        );
     }
 }

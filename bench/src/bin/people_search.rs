@@ -1,0 +1,237 @@
+//! Name search over the people registry: p50/p95 latency of ranked search through the
+//! service (the request path, audit entry included) over mixed queries — the other script,
+//! Russian-style spellings, typos, partial names — against the naive query (`LIKE '%…%'`
+//! over the rows) on the same data, in the same run. Also reports how often the person the
+//! query was made from is in the top ten.
+//!
+//! ```sh
+//! cargo run --release -p safar-bench --bin people_search -- --persons 1000000
+//! cargo run --release -p safar-bench --bin people_search -- --persons 1000000 \
+//!     --database-url postgres://postgres@127.0.0.1:5432/safar_bench
+//! ```
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Parser;
+use safar::people::service::{self, Deps, SearchQuery};
+use safar::people::synthetic::{self, Plan};
+use safar::platform::access::Actor;
+use safar::platform::clock::Clock;
+use safar::platform::crypto::DataKeys;
+use safar::platform::db::Db;
+use sqlx::Row;
+
+#[derive(Parser)]
+struct Args {
+    /// Database to measure (default: a fresh SQLite file in a temporary directory).
+    #[arg(long, env = "SAFAR_BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Persons in the registry (added with the synthetic generator if fewer are there).
+    #[arg(long, default_value_t = 100_000)]
+    persons: u64,
+    /// Queries for the measured search.
+    #[arg(long, default_value_t = 1000)]
+    queries: usize,
+    /// Queries for the naive reference (it is slow at scale).
+    #[arg(long, default_value_t = 50)]
+    reference_queries: usize,
+}
+
+struct Query {
+    text: String,
+    target: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile::tempdir()?;
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let clock = Clock::default();
+    let keys = DataKeys::generate();
+    let db = safar::server::prepare(&url, &clock).await?;
+    let deps = Deps {
+        db: &db,
+        clock: &clock,
+        keys: &keys,
+    };
+    fill(deps, args.persons).await?;
+    let queries = make_queries(&db, args.queries).await?;
+    println!(
+        "backend {:?}, {} persons, {} queries",
+        db.backend,
+        count(&db).await?,
+        queries.len()
+    );
+
+    let (times, hits) = measure_search(deps, &queries).await?;
+    let (p50, p95) = percentiles(times);
+    println!(
+        "ranked search:  p50 {:>8.2} ms  p95 {:>8.2} ms  target in top 10: {:.1} %",
+        ms(p50),
+        ms(p95),
+        100.0 * hits as f64 / queries.len() as f64
+    );
+
+    let reference: Vec<&Query> = queries.iter().take(args.reference_queries).collect();
+    let (naive_times, naive_hits) = measure_naive(&db, &reference).await?;
+    let (n50, n95) = percentiles(naive_times);
+    println!(
+        "naive LIKE:     p50 {:>8.2} ms  p95 {:>8.2} ms  target found: {:.1} %",
+        ms(n50),
+        ms(n95),
+        100.0 * naive_hits as f64 / reference.len().max(1) as f64
+    );
+    println!(
+        "ratio naive/ranked: p50 {:.1}x  p95 {:.1}x",
+        ms(n50) / ms(p50).max(0.001),
+        ms(n95) / ms(p95).max(0.001)
+    );
+    Ok(())
+}
+
+async fn count(db: &Db) -> anyhow::Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?)
+}
+
+async fn fill(deps: Deps<'_>, wanted: u64) -> anyhow::Result<()> {
+    let have = u64::try_from(count(deps.db).await?).unwrap_or(0);
+    if have >= wanted {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let first = synthetic::next_seq(deps.db).await?;
+    let plan = Plan {
+        seed: 2026,
+        first,
+        count: wanted - have,
+        batch: 5000,
+    };
+    let summary = synthetic::populate(deps, plan, |_| {})
+        .await
+        .context("generating persons")?;
+    println!(
+        "generated {} persons, {} journeys in {:.1} s",
+        summary.persons,
+        summary.journeys,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Queries made from random persons, in the ways staff really type names.
+async fn make_queries(db: &Db, n: usize) -> anyhow::Result<Vec<Query>> {
+    let rows = sqlx::query(
+        "SELECT id, family_name_latn, given_name_latn, family_name_cyrl, given_name_cyrl FROM persons \
+         WHERE family_name_latn <> '' ORDER BY id LIMIT $1",
+    )
+    .bind(i64::try_from(n * 7).unwrap_or(i64::MAX))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = vec![];
+    for (i, row) in rows.iter().enumerate().filter(|(i, _)| i % 7 == 0).take(n) {
+        let family: String = row.try_get("family_name_latn")?;
+        let given: String = row.try_get("given_name_latn")?;
+        let text = match i % 4 {
+            0 => format!(
+                "{} {}",
+                row.try_get::<String, _>("family_name_cyrl")?,
+                row.try_get::<String, _>("given_name_cyrl")?
+            ),
+            1 => format!("{} {}", russian_style(&family), russian_style(&given)),
+            2 => format!("{} {}", typo(&family), given),
+            _ => format!("{} {}", given, family.chars().take(4).collect::<String>()),
+        };
+        out.push(Query {
+            text,
+            target: row.try_get("id")?,
+        });
+    }
+    Ok(out)
+}
+
+/// How Uzbek names are commonly spelt through Russian: o‘ → u, x → kh, q → k, g‘ → g.
+fn russian_style(name: &str) -> String {
+    name.replace("O‘", "U")
+        .replace("o‘", "u")
+        .replace("G‘", "G")
+        .replace("g‘", "g")
+        .replace('x', "kh")
+        .replace('X', "Kh")
+        .replace('q', "k")
+        .replace('Q', "K")
+}
+
+/// Swaps two letters in the middle, the commonest typing slip.
+fn typo(word: &str) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    if chars.len() > 4 {
+        chars.swap(2, 3);
+    }
+    chars.into_iter().collect()
+}
+
+async fn measure_search(
+    deps: Deps<'_>,
+    queries: &[Query],
+) -> anyhow::Result<(Vec<Duration>, usize)> {
+    let actor = Actor::console();
+    let mut times = Vec::with_capacity(queries.len());
+    let mut hits = 0;
+    for q in queries {
+        let query = SearchQuery {
+            q: Some(q.text.clone()),
+            ..SearchQuery::default()
+        };
+        let started = Instant::now();
+        let found = service::search(deps, &actor, &query, 10).await?;
+        times.push(started.elapsed());
+        hits += usize::from(found.iter().any(|h| h.id == q.target));
+    }
+    Ok((times, hits))
+}
+
+/// The reference: what a system without a name dictionary does, a LIKE over every row.
+async fn measure_naive(db: &Db, queries: &[&Query]) -> anyhow::Result<(Vec<Duration>, usize)> {
+    let mut times = Vec::with_capacity(queries.len());
+    let mut hits = 0;
+    for q in queries {
+        let word = q.text.split_whitespace().next().unwrap_or("").to_string();
+        let started = Instant::now();
+        let rows = sqlx::query(
+            "SELECT id FROM persons WHERE family_name LIKE $1 OR given_name LIKE $1 OR family_name_latn LIKE $1 \
+             OR family_name_cyrl LIKE $1 LIMIT 10",
+        )
+        .bind(format!("%{word}%"))
+        .fetch_all(&db.pool)
+        .await?;
+        times.push(started.elapsed());
+        hits += usize::from(
+            rows.iter()
+                .any(|r| r.try_get::<String, _>("id").is_ok_and(|id| id == q.target)),
+        );
+    }
+    Ok((times, hits))
+}
+
+fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
+    times.sort();
+    let at = |p: f64| {
+        times
+            .get(((times.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    (at(0.50), at(0.95))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
