@@ -27,7 +27,8 @@ pub struct NewRecord {
     pub phones: Vec<String>,
     /// A normalised passport number, sealed on the way in.
     pub passport: Option<String>,
-    /// In chronological order.
+    /// Validated journeys; no two with the same kind, date and country (their natural
+    /// key is unique, and a repeat fails the whole batch).
     pub journeys: Vec<Journey>,
 }
 

@@ -38,7 +38,8 @@ pub struct SearchForm {
     region: Option<String>,
 }
 
-async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
+/// The regions for a select, named in the page language.
+pub(super) async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
     let regions: Vec<Region> = reference::regions(&st.db).await.unwrap_or_default();
     regions
         .into_iter()

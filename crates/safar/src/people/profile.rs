@@ -17,7 +17,6 @@ use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{FormErrors, page};
 use crate::platform::web::layout::Page;
-use crate::reference::store as reference;
 
 #[derive(Template)]
 #[template(path = "people/profile.html")]
@@ -90,11 +89,7 @@ async fn profile_page(
             )
         })
         .collect();
-    let regions = reference::regions(&st.db).await.unwrap_or_default();
-    let regions = regions
-        .into_iter()
-        .map(|r| (r.iso.clone(), r.names.get(ctx.locale()).to_string()))
-        .collect();
+    let regions = super::pages::region_choices(st, ctx).await;
     let status = if errors.is_empty() && holds.is_empty() {
         StatusCode::OK
     } else {

@@ -15,11 +15,15 @@ use sqlx::Row;
 use crate::support::TestApp;
 
 async fn populate(app: &TestApp, seed: u64, first: u64, count: u64) -> Summary {
+    populate_in(app, seed, first, count, 128).await
+}
+
+async fn populate_in(app: &TestApp, seed: u64, first: u64, count: u64, batch: usize) -> Summary {
     let plan = Plan {
         seed,
         first,
         count,
-        batch: 128,
+        batch,
     };
     synthetic::populate(app.people(), plan, |_| {})
         .await
@@ -241,6 +245,24 @@ async fn a_second_run_adds_more_and_a_repeated_run_adds_nothing() {
         audit::verify(&app.db).await.unwrap(),
         Verdict::Intact { .. }
     ));
+}
+
+#[tokio::test]
+async fn a_large_batch_is_split_under_both_parameter_limits() {
+    let app = TestApp::new().await;
+    // 1,500 persons in one transaction: 36,000 person values alone, over SQLite's limit
+    // of 32,766 bound parameters per statement and half PostgreSQL's 65,535.
+    let summary = populate_in(&app, 12, 0, 1500, 1500).await;
+    assert_eq!(summary.persons, 1500);
+    assert_eq!(app.count("SELECT COUNT(*) FROM persons").await, 1500);
+    let journeys = app.count("SELECT COUNT(*) FROM journeys").await;
+    assert_eq!(journeys as u64, summary.journeys);
+    let postings = app.count("SELECT COUNT(*) FROM person_name_keys").await;
+    let counted = app
+        .count("SELECT CAST(COALESCE(SUM(persons), 0) AS BIGINT) FROM name_keys")
+        .await;
+    assert_eq!(postings, counted);
+    assert_eq!(app.audit_count("person.bulk_create").await, 1);
 }
 
 fn sorted(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
