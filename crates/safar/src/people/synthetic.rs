@@ -13,7 +13,10 @@ use anyhow::Context;
 use sqlx::Row;
 use time::{Date, Month, OffsetDateTime};
 
-use names::{FAMILY_STEMS, FEMALE, MALE, SPELLINGS, Spelling, family_name, patronymic, zipf};
+use names::{
+    COMMON_FEMALE, COMMON_MALE, COMMON_STEMS, FAMILY_STEMS, FEMALE, MALE, SPELLINGS, Spelling,
+    family_name, patronymic, zipf,
+};
 
 use super::bulk::{NewRecord, Writer};
 use super::model::{Gender, Name, Pinfl};
@@ -257,9 +260,9 @@ impl Generator {
             seed,
             today,
             geography: Geography::from_reference()?,
-            male: zipf(MALE)?,
-            female: zipf(FEMALE)?,
-            stems: zipf(FAMILY_STEMS)?,
+            male: zipf(MALE, COMMON_MALE)?,
+            female: zipf(FEMALE, COMMON_FEMALE)?,
+            stems: zipf(FAMILY_STEMS, COMMON_STEMS)?,
             destinations: destinations()?,
             spellings: Weighted::new(SPELLINGS.iter().copied())?,
             sectors: Weighted::new(SECTORS.iter().copied())?,

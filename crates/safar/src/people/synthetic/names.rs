@@ -79,17 +79,37 @@ pub fn patronymic(father: &str, gender: Gender, uzbek_form: bool) -> String {
     }
 }
 
+/// Names that lead the frequency lists (from memory of Uzbek registries, not a count).
+pub const COMMON_MALE: &[&str] = &[
+    "Muhammad", "Abdulla", "Shohruh", "Jasur", "Sardor", "Bobur", "Jahongir", "Alisher", "Aziz",
+    "Otabek", "Rustam", "Sherzod", "Bekzod", "Akmal", "Jamshid",
+];
+pub const COMMON_FEMALE: &[&str] = &[
+    "Madina", "Malika", "Dilnoza", "Nilufar", "Gulnora", "Shahnoza", "Mohira", "Zarina", "Sevara",
+    "Feruza", "Dilfuza", "Nodira",
+];
+pub const COMMON_STEMS: &[&str] = &[
+    "Karim", "Rahim", "Ali", "Abdulla", "Yusup", "Tursun", "Ergash", "Rahmon", "Sobir", "Qodir",
+    "Ismoil", "Usmon", "Nazar", "Mirza", "Umar", "Hasan", "Xo‘ja", "Murod", "Azim", "Safar",
+];
+
 /// Frequencies fall off with rank as real name frequencies do (a few names are very
-/// common); the rank comes from a fixed shuffle, so the alphabet decides nothing.
-pub fn zipf(list: &'static str) -> anyhow::Result<Weighted<&'static str>> {
-    let mut names: Vec<&'static str> = list.split_whitespace().collect();
+/// common): `common` first, in its order, then the rest of `list` in a fixed shuffle, so
+/// the alphabet decides nothing.
+pub fn zipf(list: &'static str, common: &[&'static str]) -> anyhow::Result<Weighted<&'static str>> {
+    let mut rest: Vec<&'static str> = list
+        .split_whitespace()
+        .filter(|n| !common.contains(n))
+        .collect();
     let mut rng = Rng::new(0x5AFA_2018);
-    for i in (1..names.len()).rev() {
-        names.swap(i, rng.below(i as u64 + 1) as usize);
+    for i in (1..rest.len()).rev() {
+        rest.swap(i, rng.below(i as u64 + 1) as usize);
     }
     Weighted::new(
-        names
-            .into_iter()
+        common
+            .iter()
+            .copied()
+            .chain(rest)
             .enumerate()
             .map(|(rank, name)| (name, 1_000_000 / (rank as u64 + 10))),
     )
@@ -226,6 +246,9 @@ mod tests {
         let female: Vec<&str> = FEMALE.split_whitespace().collect();
         let stems: Vec<&str> = FAMILY_STEMS.split_whitespace().collect();
         assert!(male.len() >= 150 && female.len() >= 150 && stems.len() >= 200);
+        assert!(COMMON_MALE.iter().all(|n| male.contains(n)));
+        assert!(COMMON_FEMALE.iter().all(|n| female.contains(n)));
+        assert!(COMMON_STEMS.iter().all(|n| stems.contains(n)));
         let mut all: Vec<String> = male.iter().chain(&female).map(|s| s.to_string()).collect();
         for g in [Gender::Male, Gender::Female] {
             all.extend(stems.iter().map(|s| family_name(s, g)));
