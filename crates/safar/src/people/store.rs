@@ -229,49 +229,68 @@ pub async fn ids_by_identifier(
     Ok(ids)
 }
 
-/// Dictionary words that could be what was typed: same word, same skeleton, a prefix (for
-/// the word being typed), or one or two typos away within the same bucket.
+/// The most dictionary words one query word may bring into the ranking (keeps the ranking
+/// query small: at most `MAX_MATCHES` × 3 parameters per word, far below SQLite's limit).
+pub const MAX_MATCHES: usize = 60;
+
+/// Dictionary words that could be what was typed: the same word, the same skeleton, a
+/// prefix (for the word being typed), or one or two typos away. Close forms are fetched
+/// first and never crowded out by typo candidates; the best `MAX_MATCHES` are kept.
 pub async fn dictionary_matches(
     db: &Db,
     word: &str,
     prefix: bool,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let skel = skeleton(word);
-    let mut sql = SqlBuf::new("SELECT name_key FROM name_keys WHERE name_key = ");
-    sql.bind_text(word)
+    let mut close = SqlBuf::new("SELECT name_key FROM name_keys WHERE name_key = ");
+    close
+        .bind_text(word)
         .push(" OR skeleton = ")
-        .bind_text(skel.clone())
-        .push(" OR bucket = ")
-        .bind_text(bucket(word));
+        .bind_text(skel.clone());
     if prefix && word.chars().count() >= 2 {
         // A range on the primary key, so both databases use the index.
-        sql.push(" OR (name_key >= ")
+        close
+            .push(" OR (name_key >= ")
             .bind_text(word)
             .push(" AND name_key < ")
             .bind_text(format!("{word}\u{10ffff}"))
             .push(")");
     }
-    sql.push(" LIMIT 2000");
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    let max_typos = if word.chars().count() >= 7 { 2 } else { 1 };
-    let mut out = vec![];
-    for row in rows {
-        let key: String = row.try_get("name_key")?;
-        let weight = if key == word {
-            100
-        } else if prefix && key.starts_with(word) {
-            70
-        } else if skeleton(&key) == skel && !skel.is_empty() {
-            80
-        } else {
-            match super::model::edit_distance(&key, word, max_typos) {
-                1 => 60,
-                2 if max_typos == 2 => 40,
-                _ => continue,
-            }
-        };
-        out.push((key, weight));
+    close.push(" ORDER BY persons DESC LIMIT 500");
+    let mut typos = SqlBuf::new("SELECT name_key FROM name_keys WHERE bucket = ");
+    typos
+        .bind_text(bucket(word))
+        .push(" ORDER BY persons DESC LIMIT 2000");
+    let mut keys: Vec<String> = vec![];
+    for sql in [close, typos] {
+        for row in sql.query().fetch_all(&db.pool).await? {
+            keys.push(row.try_get("name_key")?);
+        }
     }
+    keys.sort();
+    keys.dedup();
+    let max_typos = if word.chars().count() >= 7 { 2 } else { 1 };
+    let mut out: Vec<(String, i64)> = keys
+        .into_iter()
+        .filter_map(|key| {
+            let weight = if key == word {
+                100
+            } else if skeleton(&key) == skel && !skel.is_empty() {
+                80
+            } else if prefix && key.starts_with(word) {
+                70
+            } else {
+                match super::model::edit_distance(&key, word, max_typos) {
+                    1 => 60,
+                    2 if max_typos == 2 => 40,
+                    _ => return None,
+                }
+            };
+            Some((key, weight))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(MAX_MATCHES);
     Ok(out)
 }
 
