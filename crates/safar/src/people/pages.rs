@@ -92,35 +92,36 @@ struct NewPage {
     errors: FormErrors,
 }
 
-/// The registration form: phones come as one text field, one number per line.
+/// The registration form (staff) and the profile form (citizens): phones come as one text
+/// field, one number per line (the citizen's form names it `phone`).
 #[derive(Deserialize, Default, Clone)]
 pub struct PersonForm {
     #[serde(default)]
-    given_name: String,
+    pub(super) given_name: String,
     #[serde(default)]
-    family_name: String,
+    pub(super) family_name: String,
     #[serde(default)]
-    patronymic: String,
+    pub(super) patronymic: String,
     #[serde(default)]
-    birth_date: String,
+    pub(super) birth_date: String,
     #[serde(default)]
-    gender: String,
+    pub(super) gender: String,
     #[serde(default)]
-    pinfl: String,
+    pub(super) pinfl: String,
     #[serde(default)]
-    region: String,
+    pub(super) region: String,
     #[serde(default)]
-    district: String,
+    pub(super) district: String,
     #[serde(default)]
-    mahalla: String,
+    pub(super) mahalla: String,
+    #[serde(default, alias = "phone")]
+    pub(super) phones: String,
     #[serde(default)]
-    phones: String,
-    #[serde(default)]
-    passport_no: String,
+    pub(super) passport_no: String,
 }
 
 impl PersonForm {
-    fn to_input(&self) -> NewPerson {
+    pub(super) fn to_input(&self) -> NewPerson {
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
         NewPerson {
             given_name: self.given_name.clone(),

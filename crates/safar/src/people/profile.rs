@@ -6,10 +6,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
-use serde::Deserialize;
 
+use super::pages::PersonForm;
 use super::privacy::{self, Anonymisation, NewConsent};
-use super::service::{self, NewPerson};
+use super::service;
 use super::store::{Consent, LegalHold};
 use crate::platform::clock::format_ms;
 use crate::platform::error::{FieldError, ServiceError};
@@ -27,7 +27,7 @@ struct ProfilePage {
     consents: Vec<Consent>,
     purposes: Vec<(&'static str, String, String)>,
     holds: Vec<LegalHold>,
-    form: ProfileForm,
+    form: PersonForm,
     regions: Vec<(String, String)>,
     errors: FormErrors,
 }
@@ -38,30 +38,10 @@ impl ProfilePage {
     }
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ProfileForm {
-    #[serde(default)]
-    given_name: String,
-    #[serde(default)]
-    family_name: String,
-    #[serde(default)]
-    patronymic: String,
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    gender: String,
-    #[serde(default)]
-    pinfl: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    phone: String,
-}
-
 async fn profile_page(
     st: &AppState,
     ctx: &Ctx,
-    form: ProfileForm,
+    form: PersonForm,
     errors: FormErrors,
     holds: Vec<LegalHold>,
 ) -> Response {
@@ -113,7 +93,7 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx) -> Response {
     profile_page(
         &st,
         &ctx,
-        ProfileForm::default(),
+        PersonForm::default(),
         FormErrors::none(ctx.tr),
         vec![],
     )
@@ -123,19 +103,9 @@ pub async fn show(State(st): State<AppState>, ctx: Ctx) -> Response {
 pub async fn complete(
     State(st): State<AppState>,
     ctx: Ctx,
-    Form(form): Form<ProfileForm>,
+    Form(form): Form<PersonForm>,
 ) -> Response {
-    let input = NewPerson {
-        given_name: form.given_name.clone(),
-        family_name: form.family_name.clone(),
-        patronymic: Some(form.patronymic.clone()),
-        birth_date: form.birth_date.clone(),
-        gender: form.gender.clone(),
-        pinfl: form.pinfl.clone(),
-        region: form.region.clone(),
-        phones: vec![form.phone.clone()],
-        ..NewPerson::default()
-    };
+    let input = form.to_input();
     match service::create(st.people(), &ctx.actor, &input).await {
         Ok(_) => Redirect::to("/account/profile").into_response(),
         Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict(_))) => {
@@ -175,7 +145,7 @@ pub async fn give_consent(
             profile_page(
                 &st,
                 &ctx,
-                ProfileForm::default(),
+                PersonForm::default(),
                 FormErrors::new(ctx.tr, errors),
                 vec![],
             )
@@ -239,7 +209,7 @@ pub async fn forget(
             profile_page(
                 &st,
                 &ctx,
-                ProfileForm::default(),
+                PersonForm::default(),
                 FormErrors::none(ctx.tr),
                 holds,
             )
