@@ -165,7 +165,8 @@ async fn keys(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
             let database = connect(&db).await?;
             // The file is saved first: every value stays readable whatever happens next.
             rotated.save(&path)?;
-            let changed = safar::people::store::reseal_passports(&database, &rotated).await?;
+            let changed = safar::people::store::reseal_passports(&database, &rotated).await?
+                + safar::people::details::reseal_contacts(&database, &rotated).await?;
             println!(
                 "new active key {}; re-encrypted {changed} values",
                 rotated.active_id()

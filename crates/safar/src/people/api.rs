@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::details::{self, Details};
 use super::service::{self, NewJourney, NewPerson, PersonHit, PersonRecord, SearchQuery};
 use crate::platform::api::{BadCursor, decode_cursor, encode_cursor};
 use crate::platform::error::ServiceError;
@@ -100,6 +101,25 @@ pub async fn read(
     let purpose = p.purpose.unwrap_or_else(|| "integration".into());
     match service::read(st.people(), &ctx.actor, &id, &purpose).await {
         Ok(record) => Json(record).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Replaces a person's education, skills, languages and household contacts (staff who may
+/// edit the person, or the citizen themself). Blank list entries are ignored.
+#[utoipa::path(put, path = "/api/v1/persons/{id}/details", tag = "people", params(("id" = String, Path)),
+    request_body = Details,
+    responses((status = 200, body = Details), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem),
+              (status = 422, body = crate::platform::api::Problem)))]
+pub async fn update_details(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Details>,
+) -> Response {
+    match details::update(st.people(), &ctx.actor, &id, &body).await {
+        Ok(saved) => Json(saved).into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod bulk;
+pub mod details;
+pub mod details_pages;
 pub mod import;
 pub mod model;
 pub mod pages;
@@ -14,7 +16,7 @@ pub mod store;
 pub mod synthetic;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::platform::access::Permission;
 use crate::platform::web::AppState;
@@ -78,6 +80,13 @@ pub const ROUTES: &[Route] = &[
         Access::Perm(Permission::ManageLegalHolds),
     )
     .example("/people/00000000-0000-0000-0000-000000000000/holds"),
+    // Staff with EditPersons in scope, or the citizen whose record it is (checked in details).
+    Route::new("GET", "/people/{id}/details", Access::SignedIn)
+        .example("/people/00000000-0000-0000-0000-000000000000/details"),
+    Route::new("POST", "/people/{id}/details", Access::SignedIn)
+        .example("/people/00000000-0000-0000-0000-000000000000/details"),
+    Route::new("PUT", "/api/v1/persons/{id}/details", Access::SignedIn)
+        .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/details"),
     Route::new("GET", "/account/profile", Access::SignedIn),
     Route::new("POST", "/account/profile", Access::SignedIn),
     Route::new("POST", "/account/consents", Access::SignedIn),
@@ -111,6 +120,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/persons/{id}/anonymise", post(api::anonymise))
         .route("/people/{id}/holds", post(pages::place_hold))
+        .route(
+            "/people/{id}/details",
+            get(details_pages::edit).post(details_pages::save),
+        )
+        .route("/api/v1/persons/{id}/details", put(api::update_details))
         .route(
             "/account/profile",
             get(profile::show).post(profile::complete),

@@ -15,7 +15,8 @@ use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{FormErrors, page};
 use crate::platform::web::layout::Page;
-use crate::reference::store::{self as reference, Region};
+use crate::reference::labels::Labels;
+use crate::reference::store::{self as reference, CodedTable, Region};
 
 #[derive(Template)]
 #[template(path = "people/search.html")]
@@ -45,6 +46,23 @@ pub(super) async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, Str
         .into_iter()
         .map(|r| (r.iso.clone(), r.names.get(ctx.locale()).to_string()))
         .collect()
+}
+
+/// A region's name and its districts (SOATO code, name), for a grouped select.
+pub(super) type DistrictGroup = (String, Vec<(String, String)>);
+
+pub(super) async fn district_choices(st: &AppState, ctx: &Ctx) -> Vec<DistrictGroup> {
+    let mut groups = vec![];
+    for region in reference::regions(&st.db).await.unwrap_or_default() {
+        let districts = reference::districts(&st.db, &region.iso)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.soato.clone(), d.names.get(ctx.locale()).to_string()))
+            .collect();
+        groups.push((region.names.get(ctx.locale()).to_string(), districts));
+    }
+    groups
 }
 
 pub async fn search(
@@ -89,6 +107,7 @@ struct NewPage {
     page: Page,
     form: PersonForm,
     regions: Vec<(String, String)>,
+    districts: Vec<DistrictGroup>,
     errors: FormErrors,
 }
 
@@ -118,9 +137,18 @@ pub struct PersonForm {
     pub(super) phones: String,
     #[serde(default)]
     pub(super) passport_no: String,
+    /// The citizen's own form: the browser may fill in their name and birthday.
+    #[serde(skip)]
+    pub(super) citizen: bool,
 }
 
 impl PersonForm {
+    /// The `autocomplete` token for a field: real for a citizen, `off` for staff typing in
+    /// someone else's data.
+    pub(super) fn ac(&self, token: &'static str) -> &'static str {
+        if self.citizen { token } else { "off" }
+    }
+
     pub(super) fn to_input(&self) -> NewPerson {
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
         NewPerson {
@@ -136,6 +164,7 @@ impl PersonForm {
             email: None,
             phones: self.phones.lines().map(str::to_string).collect(),
             passport_no: opt(&self.passport_no),
+            details: Default::default(),
         }
     }
 }
@@ -150,6 +179,7 @@ async fn new_page(st: &AppState, ctx: &Ctx, form: PersonForm, errors: FormErrors
     let html = NewPage {
         page: Page::new(ctx, &title),
         regions: region_choices(st, ctx).await,
+        districts: district_choices(st, ctx).await,
         form,
         errors,
     };
@@ -197,8 +227,12 @@ struct RecordPage {
     purpose: String,
     can_record_journey: bool,
     can_hold: bool,
+    can_edit: bool,
     journey: NewJourney,
+    /// The main destinations first, then every other country.
+    destinations: Vec<(String, String)>,
     countries: Vec<(String, String)>,
+    labels: Labels,
     errors: FormErrors,
 }
 
@@ -245,6 +279,27 @@ pub async fn record(
     }
 }
 
+type CountryChoices = (Vec<(String, String)>, Vec<(String, String)>, Labels);
+
+/// Countries for the journey form (main destinations, then the rest) and the names of codes.
+async fn country_choices(st: &AppState, ctx: &Ctx) -> Result<CountryChoices, sqlx::Error> {
+    let main: Vec<String> = reference::destinations(&st.db)
+        .await?
+        .into_iter()
+        .map(|d| d.iso2)
+        .collect();
+    let all = Labels::choices(&st.db, ctx.locale(), CodedTable::Countries).await?;
+    let (destinations, others) = all
+        .into_iter()
+        .filter(|(iso, _)| iso != "UZ")
+        .partition(|(iso, _)| main.contains(iso));
+    Ok((
+        destinations,
+        others,
+        Labels::load(&st.db, ctx.locale()).await?,
+    ))
+}
+
 async fn record_page(
     st: &AppState,
     ctx: &Ctx,
@@ -257,11 +312,8 @@ async fn record_page(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let countries = match reference::destinations(&st.db).await {
-        Ok(d) => d
-            .into_iter()
-            .map(|d| (d.iso2.clone(), d.names.get(ctx.locale()).to_string()))
-            .collect(),
+    let (destinations, countries, labels) = match country_choices(st, ctx).await {
+        Ok(c) => c,
         Err(e) => return ServiceError::from(e).into_response(),
     };
     let status = if errors.is_empty() {
@@ -277,14 +329,18 @@ async fn record_page(
     .to_string();
     let can_record_journey = ctx.actor.holds(Permission::RecordJourneys);
     let can_hold = ctx.actor.holds(Permission::ManageLegalHolds);
+    let can_edit = ctx.actor.holds(Permission::EditPersons);
     let html = RecordPage {
         page: Page::new(ctx, &title),
         person,
         purpose: purpose.to_string(),
         can_record_journey,
         can_hold,
+        can_edit,
         journey,
+        destinations,
         countries,
+        labels,
         errors,
     };
     page(status, html.render())

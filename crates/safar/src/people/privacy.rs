@@ -281,6 +281,7 @@ pub async fn anonymise_own(
         return Ok(Anonymisation::Refused { holds });
     }
     store::anonymise(&mut tx, person_id, now).await?;
+    super::details::forget_contacts(&mut tx, person_id).await?;
     crate::accounts::anonymise_account(&mut tx, user_id, now).await?;
     audit::append(
         &mut tx,

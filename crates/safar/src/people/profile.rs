@@ -17,6 +17,7 @@ use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{FormErrors, page};
 use crate::platform::web::layout::Page;
+use crate::reference::labels::Labels;
 
 #[derive(Template)]
 #[template(path = "people/profile.html")]
@@ -29,6 +30,8 @@ struct ProfilePage {
     holds: Vec<LegalHold>,
     form: PersonForm,
     regions: Vec<(String, String)>,
+    districts: Vec<super::pages::DistrictGroup>,
+    labels: Labels,
     errors: FormErrors,
 }
 
@@ -41,7 +44,7 @@ impl ProfilePage {
 async fn profile_page(
     st: &AppState,
     ctx: &Ctx,
-    form: PersonForm,
+    mut form: PersonForm,
     errors: FormErrors,
     holds: Vec<LegalHold>,
 ) -> Response {
@@ -69,7 +72,12 @@ async fn profile_page(
             )
         })
         .collect();
+    form.citizen = true;
     let regions = super::pages::region_choices(st, ctx).await;
+    let labels = match Labels::load(&st.db, ctx.locale()).await {
+        Ok(l) => l,
+        Err(e) => return ServiceError::from(e).into_response(),
+    };
     let status = if errors.is_empty() && holds.is_empty() {
         StatusCode::OK
     } else {
@@ -84,6 +92,8 @@ async fn profile_page(
         holds,
         form,
         regions,
+        districts: super::pages::district_choices(st, ctx).await,
+        labels,
         errors,
     };
     page(status, html.render())

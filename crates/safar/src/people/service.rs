@@ -4,6 +4,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::details::{self, Details};
 use super::model::{Gender, Name, Pinfl, name_keys, parse_birth_date, parse_date};
 use super::store::{self, Candidates, Journey, PersonRow};
 use crate::accounts::model::{parse_email, parse_phone};
@@ -66,6 +67,9 @@ pub struct NewPerson {
     /// Uzbek passport number, e.g. `AA1234567`; stored encrypted.
     #[serde(default)]
     pub passport_no: Option<String>,
+    /// Education, skills, languages and household contacts (all optional).
+    #[serde(flatten)]
+    pub details: Details,
 }
 
 fn today(clock: &Clock) -> time::Date {
@@ -91,6 +95,7 @@ struct Valid {
     row: PersonRow,
     phones: Vec<String>,
     passport: Option<String>,
+    details: Details,
 }
 
 async fn validate(deps: Deps<'_>, input: &NewPerson) -> ServiceResult<Valid> {
@@ -176,9 +181,23 @@ async fn validate(deps: Deps<'_>, input: &NewPerson) -> ServiceResult<Valid> {
     if mahalla.chars().count() > 120 || mahalla.chars().any(char::is_control) {
         push("mahalla", "err-invalid-text");
     }
-    let (Some(given), Some(family), Some(birth), Some(gender), Some(pinfl), true) =
-        (given, family, birth, gender, pinfl, errors.is_empty())
-    else {
+    let details = match details::validate(deps.db, &input.details).await {
+        Ok(d) => Some(d),
+        Err(ServiceError::Invalid(more)) => {
+            errors.extend(more);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(given), Some(family), Some(birth), Some(gender), Some(pinfl), Some(details), true) = (
+        given,
+        family,
+        birth,
+        gender,
+        pinfl,
+        details,
+        errors.is_empty(),
+    ) else {
         return Err(ServiceError::Invalid(errors));
     };
     let empty = Name {
@@ -217,6 +236,7 @@ async fn validate(deps: Deps<'_>, input: &NewPerson) -> ServiceResult<Valid> {
         row,
         phones,
         passport,
+        details,
     })
 }
 
@@ -285,7 +305,11 @@ pub async fn create(deps: Deps<'_>, actor: &Actor, input: &NewPerson) -> Service
         r.patronymic_latn.as_str(),
     ];
     store::index_names(&mut tx, &id, &names).await?;
-    let details = json!({ "region": r.region_iso, "passport": valid.passport.is_some() });
+    if !valid.details.is_empty() {
+        details::replace(&mut tx, deps.keys, &id, &valid.details, now).await?;
+    }
+    let details = json!({ "region": r.region_iso, "passport": valid.passport.is_some(),
+        "details": details::summary(&valid.details) });
     audit::append(
         &mut tx,
         actor,
@@ -324,10 +348,13 @@ pub struct PersonRecord {
     pub passport_no: Option<String>,
     /// `at_home`, `abroad` or `returned`.
     pub status: String,
+    #[serde(flatten)]
+    pub details: Details,
     pub journeys: Vec<Journey>,
 }
 
-fn is_own(actor: &Actor, row: &PersonRow) -> bool {
+/// Whether `row` is the signed-in citizen's own record.
+pub fn is_own_record(actor: &Actor, row: &PersonRow) -> bool {
     actor.user_id().is_some() && row.user_id.as_deref() == actor.user_id()
 }
 
@@ -342,7 +369,7 @@ pub async fn read(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let scopes = scopes_of(&row.region_iso, row.district_soato.as_deref());
-    let own = is_own(actor, &row);
+    let own = is_own_record(actor, &row);
     let acting = if own {
         Some(Role::Citizen)
     } else {
@@ -386,6 +413,7 @@ async fn record_of(
     };
     Ok(PersonRecord {
         phones: store::phones(deps.db, &row.id).await?,
+        details: details::load(deps.db, deps.keys, &row.id).await?,
         journeys: store::journeys(deps.db, &row.id).await?,
         id: row.id,
         pinfl: row.pinfl,
@@ -414,7 +442,7 @@ pub async fn export_view(deps: Deps<'_>, actor: &Actor, id: &str) -> ServiceResu
     let row = store::find(deps.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !is_own(actor, &row) {
+    if !is_own_record(actor, &row) {
         return Err(AccessError::Forbidden.into());
     }
     record_of(deps, row, true).await
@@ -425,7 +453,7 @@ pub async fn export_own(deps: Deps<'_>, actor: &Actor, id: &str) -> ServiceResul
     let row = store::find(deps.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !is_own(actor, &row) {
+    if !is_own_record(actor, &row) {
         return Err(if actor.is_signed_in() {
             AccessError::Forbidden
         } else {

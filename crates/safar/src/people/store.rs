@@ -467,9 +467,10 @@ pub async fn district_in_region(db: &Db, soato: &str, region: &str) -> Result<bo
     Ok(row.is_some())
 }
 
+/// Any ISO 3166-1 country except Uzbekistan itself (journeys are abroad).
 pub async fn country_exists(db: &Db, iso2: &str) -> Result<bool, sqlx::Error> {
     Ok(
-        sqlx::query("SELECT 1 AS one FROM destinations WHERE iso2 = $1")
+        sqlx::query("SELECT 1 AS one FROM countries WHERE iso2 = $1 AND iso2 <> 'UZ'")
             .bind(iso2)
             .fetch_optional(&db.pool)
             .await?

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0003_mfa"),
     migration!("0004_people"),
     migration!("0005_privacy"),
+    migration!("0006_person_details"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

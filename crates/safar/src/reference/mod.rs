@@ -4,6 +4,7 @@
 //! names and figures, every edit audited.
 
 pub mod api;
+pub mod labels;
 pub mod pages;
 pub mod seed;
 pub mod service;

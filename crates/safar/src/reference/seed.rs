@@ -18,6 +18,7 @@ pub const CHANNELS_CSV: &str = include_str!("../../../../data/reference/channels
 pub const SECTORS_CSV: &str = include_str!("../../../../data/reference/sectors.csv");
 pub const LANGUAGES_CSV: &str = include_str!("../../../../data/reference/languages.csv");
 pub const CURRENCIES_CSV: &str = include_str!("../../../../data/reference/currencies.csv");
+pub const COUNTRIES_CSV: &str = include_str!("../../../../data/reference/countries.csv");
 
 /// Rows of a CSV file as column → value maps.
 pub fn rows(csv_text: &str) -> anyhow::Result<Vec<HashMap<String, String>>> {
@@ -103,6 +104,18 @@ const LOADS: &[TableLoad] = &[
         ],
     },
     TableLoad {
+        table: "countries",
+        csv: COUNTRIES_CSV,
+        columns: &[
+            ("iso2", "iso2"),
+            ("name_en", "name_en"),
+            ("name_ru", "name_ru"),
+            ("name_uz_latn", "name_uz_latn"),
+            ("name_uz_cyrl", "name_uz_cyrl"),
+            ("source", "source"),
+        ],
+    },
+    TableLoad {
         table: "languages",
         csv: LANGUAGES_CSV,
         columns: &[
@@ -114,23 +127,27 @@ const LOADS: &[TableLoad] = &[
     },
 ];
 
-/// Seeds the reference tables when they are empty; returns how many rows were written.
+/// Seeds each reference table that is empty (a table added by a later migration is filled
+/// on the next start); returns how many rows were written.
 pub async fn seed_if_empty(db: &Db, clock: &Clock) -> anyhow::Result<usize> {
-    let existing: i64 = sqlx::query("SELECT COUNT(*) AS n FROM regions")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-    if existing > 0 {
+    let mut tx = db.begin().await?;
+    let mut written = 0;
+    if is_empty(&mut tx, "regions").await? {
+        written += load_regions(&mut tx, clock.now_ms()).await?;
+    }
+    for load in LOADS {
+        if is_empty(&mut tx, load.table).await? {
+            written += load_table(&mut tx, load)
+                .await
+                .with_context(|| format!("loading {}", load.table))?;
+        }
+    }
+    if is_empty(&mut tx, "currencies").await? {
+        written += load_currencies(&mut tx).await?;
+    }
+    if written == 0 {
         return Ok(0);
     }
-    let mut tx = db.begin().await?;
-    let mut written = load_regions(&mut tx, clock.now_ms()).await?;
-    for load in LOADS {
-        written += load_table(&mut tx, load)
-            .await
-            .with_context(|| format!("loading {}", load.table))?;
-    }
-    written += load_currencies(&mut tx).await?;
     let details = json!({ "rows": written });
     audit::append(
         &mut tx,
@@ -142,6 +159,16 @@ pub async fn seed_if_empty(db: &Db, clock: &Clock) -> anyhow::Result<usize> {
     .await?;
     tx.commit().await?;
     Ok(written)
+}
+
+/// `table` is one of the constant names above, never user input.
+async fn is_empty(tx: &mut Tx, table: &str) -> anyhow::Result<bool> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+    Ok(n == 0)
 }
 
 async fn load_regions(tx: &mut Tx, now_ms: i64) -> anyhow::Result<usize> {

@@ -182,9 +182,15 @@ pub async fn coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::
         CodedTable::Sectors => ("sectors", "isco_code"),
         CodedTable::Languages => ("languages", "code"),
         CodedTable::Currencies => ("currencies", "code"),
+        CodedTable::Countries => ("countries", "iso2"),
+    };
+    // Only countries carry their own Cyrillic names (from CLDR); the others are generated.
+    let cyrl = match table {
+        "countries" => "name_uz_cyrl",
+        _ => "''",
     };
     let sql = format!(
-        "SELECT {code} AS code, name_en, name_ru, name_uz_latn FROM {table} ORDER BY {code}"
+        "SELECT {code} AS code, name_en, name_ru, name_uz_latn, {cyrl} AS name_uz_cyrl FROM {table} ORDER BY {code}"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(&db.pool)
@@ -195,7 +201,7 @@ pub async fn coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::
                 code: r.try_get("code")?,
                 names: Names::new(
                     r.try_get("name_uz_latn")?,
-                    String::new(),
+                    r.try_get("name_uz_cyrl")?,
                     r.try_get("name_ru")?,
                     r.try_get("name_en")?,
                 ),
@@ -209,6 +215,8 @@ pub enum CodedTable {
     Sectors,
     Languages,
     Currencies,
+    /// ISO 3166-1, all 249 countries.
+    Countries,
 }
 
 pub struct RegionEdit {

@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod audit;
 mod cli;
+mod details;
 mod import;
 mod mfa;
 mod people;

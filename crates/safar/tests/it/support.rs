@@ -332,6 +332,16 @@ impl Client {
         .await
     }
 
+    pub async fn put_json(&mut self, path: &str, json: &serde_json::Value) -> TestResponse {
+        self.request(
+            Method::PUT,
+            path,
+            Some("application/json"),
+            Body::from(json.to_string()),
+        )
+        .await
+    }
+
     pub fn session_cookie(&self) -> Option<String> {
         self.cookies.get("safar_session").cloned()
     }
