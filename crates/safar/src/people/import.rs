@@ -256,7 +256,7 @@ pub async fn import_journeys<R: Read>(
 }
 
 async fn known_countries(deps: Deps<'_>) -> anyhow::Result<HashSet<String>> {
-    let rows = sqlx::query("SELECT iso2 FROM destinations")
+    let rows = sqlx::query("SELECT iso2 FROM countries WHERE iso2 <> 'UZ'")
         .fetch_all(&deps.db.pool)
         .await?;
     Ok(rows
