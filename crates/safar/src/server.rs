@@ -54,7 +54,8 @@ pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow
         config: Arc::new(web_config(args)),
         keys: Arc::new(keys),
     };
-    let maintenance = tokio::spawn(maintain(db.clone(), clock));
+    let maintenance = tokio::spawn(maintain(db.clone(), clock.clone()));
+    let worker = tokio::spawn(work(db.clone(), clock, state.keys.clone()));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -67,6 +68,7 @@ pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     maintenance.abort();
+    worker.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -85,6 +87,50 @@ async fn maintain(db: Db, clock: Clock) {
             tracing::warn!(error = %e, "could not purge login failures");
         }
     }
+}
+
+/// Runs background jobs until the server stops. Every server runs one worker; the jobs
+/// table decides who does what (see `platform::jobs`).
+async fn work(db: Db, clock: Clock, keys: Arc<DataKeys>) {
+    let owner = crate::platform::ids::new_id();
+    loop {
+        match run_next_job(&db, &clock, &keys, &owner).await {
+            Ok(true) => {}
+            Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "background job failed");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// Claims and runs one job; `false` when there was none. Tests call this directly.
+pub async fn run_next_job(
+    db: &Db,
+    clock: &Clock,
+    keys: &DataKeys,
+    owner: &str,
+) -> anyhow::Result<bool> {
+    let Some(job) = crate::platform::jobs::claim(db, owner, clock.now_ms()).await? else {
+        return Ok(false);
+    };
+    tracing::info!(job = %job.id, kind = %job.kind, "job started");
+    let deps = crate::people::service::Deps { db, clock, keys };
+    match job.kind.as_str() {
+        crate::people::import_job::KIND => {
+            crate::people::import_job::run(deps, &job, owner).await?;
+        }
+        other => {
+            let mut tx = db.begin().await?;
+            let error = format!("no handler for jobs of kind {other}");
+            crate::platform::jobs::finish(&mut tx, &job.id, owner, Err(&error), clock.now_ms())
+                .await?;
+            tx.commit().await?;
+        }
+    }
+    tracing::info!(job = %job.id, "job ended");
+    Ok(true)
 }
 
 async fn shutdown_signal() {

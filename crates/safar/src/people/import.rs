@@ -411,17 +411,22 @@ fn error_message(e: &crate::platform::error::ServiceError) -> &'static str {
 
 /// Writes the rejected rows as CSV (`row,column,reason`) with reasons in plain English.
 pub fn write_errors(path: &std::path::Path, errors: &[RowError]) -> anyhow::Result<()> {
+    std::fs::write(path, errors_csv(errors)?)?;
+    Ok(())
+}
+
+/// The error report: row number, column and the reason in plain (English) words, in file
+/// order (rows rejected on their own and rows rejected when matched are merged).
+pub fn errors_csv(errors: &[RowError]) -> anyhow::Result<Vec<u8>> {
     let tr = Tr::new(Locale::En);
-    let mut writer = csv::Writer::from_path(path)?;
+    let mut writer = csv::Writer::from_writer(vec![]);
     writer.write_record(["row", "column", "reason"])?;
-    // Rows rejected on their own and rows rejected when matched are reported in file order.
     let mut sorted: Vec<&RowError> = errors.iter().collect();
     sorted.sort_by_key(|e| e.line);
     for e in sorted {
         writer.write_record([e.line.to_string(), e.column.clone(), tr.t(e.message)])?;
     }
-    writer.flush()?;
-    Ok(())
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `journeys.csv` → `journeys.errors.csv`, beside the input.

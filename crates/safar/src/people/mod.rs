@@ -7,6 +7,8 @@ pub mod bulk;
 pub mod details;
 pub mod details_pages;
 pub mod import;
+pub mod import_job;
+pub mod import_pages;
 pub mod model;
 pub mod pages;
 pub mod privacy;
@@ -87,6 +89,34 @@ pub const ROUTES: &[Route] = &[
         .example("/people/00000000-0000-0000-0000-000000000000/details"),
     Route::new("PUT", "/api/v1/persons/{id}/details", Access::SignedIn)
         .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/details"),
+    Route::new(
+        "GET",
+        "/admin/imports",
+        Access::Perm(Permission::ImportJourneys),
+    ),
+    Route::new(
+        "POST",
+        "/admin/imports",
+        Access::Perm(Permission::ImportJourneys),
+    ),
+    Route::new(
+        "GET",
+        "/admin/imports/{id}",
+        Access::Perm(Permission::ImportJourneys),
+    )
+    .example("/admin/imports/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "GET",
+        "/admin/imports/{id}/errors.csv",
+        Access::Perm(Permission::ImportJourneys),
+    )
+    .example("/admin/imports/00000000-0000-0000-0000-000000000000/errors.csv"),
+    Route::new(
+        "GET",
+        "/api/v1/imports/{id}",
+        Access::Perm(Permission::ImportJourneys),
+    )
+    .example("/api/v1/imports/00000000-0000-0000-0000-000000000000"),
     Route::new("GET", "/account/profile", Access::SignedIn),
     Route::new("POST", "/account/profile", Access::SignedIn),
     Route::new("POST", "/account/consents", Access::SignedIn),
@@ -125,6 +155,18 @@ pub fn router() -> Router<AppState> {
             get(details_pages::edit).post(details_pages::save),
         )
         .route("/api/v1/persons/{id}/details", put(api::update_details))
+        .route(
+            "/admin/imports",
+            get(import_pages::list).post(import_pages::upload).layer(
+                axum::extract::DefaultBodyLimit::max(import_pages::UPLOAD_LIMIT),
+            ),
+        )
+        .route("/admin/imports/{id}", get(import_pages::show))
+        .route(
+            "/admin/imports/{id}/errors.csv",
+            get(import_pages::errors_file),
+        )
+        .route("/api/v1/imports/{id}", get(import_pages::status))
         .route(
             "/account/profile",
             get(profile::show).post(profile::complete),

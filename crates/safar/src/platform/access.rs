@@ -78,6 +78,7 @@ impl Role {
                 EditReference,
                 ManageTokens,
                 ManageSettings,
+                ImportJourneys,
             ],
             Role::Operator => &[
                 OwnAccount,
@@ -150,6 +151,8 @@ pub enum Permission {
     ViewPersons,
     /// Register persons and correct their records.
     EditPersons,
+    /// Upload bulk journey files (border data) from the admin pages; national only.
+    ImportJourneys,
     /// See passport numbers.
     ViewPassport,
     /// Record departures and returns.

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         crate::people::api::read,
         crate::people::api::add_journey,
         crate::people::api::update_details,
+        crate::people::import_pages::status,
         crate::people::api::export,
         crate::people::api::consents,
         crate::people::api::give_consent,

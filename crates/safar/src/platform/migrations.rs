@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0004_people"),
     migration!("0005_privacy"),
     migration!("0006_person_details"),
+    migration!("0007_jobs"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

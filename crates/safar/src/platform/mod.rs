@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod ids;
+pub mod jobs;
 pub mod migrations;
 pub mod ops;
 pub mod settings;

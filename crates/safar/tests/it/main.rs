@@ -10,6 +10,7 @@ mod audit;
 mod cli;
 mod details;
 mod import;
+mod import_upload;
 mod mfa;
 mod people;
 mod platform;

@@ -40,6 +40,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
     ("/admin/reference", "nav-admin-reference", Some(Permission::ViewReference)),
     ("/admin/settings", "nav-admin-settings", Some(Permission::ManageSettings)),
+    ("/admin/imports", "nav-admin-imports", Some(Permission::ImportJourneys)),
     ("/account", "nav-account", Some(Permission::OwnAccount)),
     ("/", "nav-home", None),
     ("/login", "nav-login", None),
