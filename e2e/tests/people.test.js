@@ -98,6 +98,19 @@ test('a citizen completes their profile, gives and withdraws consent', async () 
     assert.equal(await page.locator('main a[download]').count(), 1, 'the download link is offered');
     await checkA11y(page);
 
+    await clickAndWait(page, page.locator('main a[href$="/details"]'));
+    await checkA11y(page);
+    await page.locator('#f-education').selectOption('vocational');
+    await page.locator('#f-skill-0').selectOption('7112');
+    await page.locator('#f-language-0').selectOption('ru');
+    await page.locator('#f-level-0').selectOption('B1');
+    await page.locator('#f-contact-name-0').fill('Saida Saidova');
+    await page.locator('#f-relation-0').selectOption('parent');
+    await page.locator('#f-contact-phone-0').fill('90 111 22 33');
+    await clickAndWait(page, page.locator('main form[action$="/details"] button[type="submit"]'));
+    assert.equal(pathOf(page), '/account/profile');
+    assert.match(await page.locator('main').innerText(), /\+998901112233/, 'the contact is shown, normalised');
+
     const research = page.locator('main form[action="/account/consents"]', { has: page.locator('input[value="research"]') });
     await clickAndWait(page, research.locator('button'));
     const withdraw = page.locator('main form[action$="/withdraw"]');

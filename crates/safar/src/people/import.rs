@@ -17,12 +17,13 @@ use std::io::Read;
 use serde_json::json;
 use sqlx::Row;
 
-use super::model::{Pinfl, parse_date};
-use super::service::{self, Deps, NewJourney, NewPerson, journey_key};
-use super::store::{self, Journey};
-use crate::platform::access::Actor;
+use super::bulk::{NewRecord, Writer};
+use super::model::{Gender, Name, Pinfl, parse_birth_date, parse_date};
+use super::service::{Deps, NewJourney, NewPerson};
+use super::store::{Journey, PersonRow};
+use crate::platform::access::{Actor, Permission};
 use crate::platform::audit::{self, Event};
-use crate::platform::db::SqlBuf;
+use crate::platform::db::{SqlBuf, Tx};
 use crate::platform::i18n::{Locale, Tr};
 use crate::platform::ids::new_id;
 
@@ -208,6 +209,11 @@ pub async fn import_journeys<R: Read>(
     let columns = Columns::from_header(reader.headers()?).map_err(|e| anyhow::anyhow!(e))?;
     let countries = known_countries(deps).await?;
     let today = time::OffsetDateTime::from_unix_timestamp(deps.clock.now_ms() / 1000)?.date();
+    let mut ctx = Context {
+        writer: Writer::new(deps),
+        regions: known_regions(deps).await?,
+        today,
+    };
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut record = csv::StringRecord::new();
@@ -242,6 +248,7 @@ pub async fn import_journeys<R: Read>(
             write_batch(
                 deps,
                 actor,
+                &mut ctx,
                 std::mem::take(&mut batch),
                 &mut report,
                 rejected,
@@ -265,11 +272,8 @@ async fn known_countries(deps: Deps<'_>) -> anyhow::Result<HashSet<String>> {
         .collect())
 }
 
-/// PINFL → person id for the PINFLs of a batch, in one query.
-async fn persons_by_pinfl(
-    deps: Deps<'_>,
-    pinfls: &[&str],
-) -> anyhow::Result<HashMap<String, String>> {
+/// PINFL → person id for the PINFLs of a batch, in one query per 900.
+async fn persons_by_pinfl(tx: &mut Tx, pinfls: &[&str]) -> anyhow::Result<HashMap<String, String>> {
     let mut map = HashMap::new();
     for chunk in pinfls.chunks(900) {
         let mut sql = SqlBuf::new("SELECT id, pinfl FROM persons WHERE pinfl IN (");
@@ -280,16 +284,38 @@ async fn persons_by_pinfl(
             sql.bind_text(*p);
         }
         sql.push(")");
-        for row in sql.query().fetch_all(&deps.db.pool).await? {
+        for row in sql.query().fetch_all(&mut **tx).await? {
             map.insert(row.try_get("pinfl")?, row.try_get("id")?);
         }
     }
     Ok(map)
 }
 
+/// What an import holds on to between batches.
+struct Context<'a> {
+    writer: Writer<'a>,
+    regions: HashSet<String>,
+    today: time::Date,
+}
+
+async fn known_regions(deps: Deps<'_>) -> anyhow::Result<HashSet<String>> {
+    let rows = sqlx::query("SELECT iso FROM regions")
+        .fetch_all(&deps.db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>("iso").ok())
+        .collect())
+}
+
+/// One batch in one transaction: persons the registry does not know yet are registered
+/// (checked as `service::create` checks them, written by `bulk` in multi-row statements),
+/// then every journey not recorded yet is added, the status of the persons who gained one
+/// follows their latest event, and one audit entry records the batch.
 async fn write_batch(
     deps: Deps<'_>,
     actor: &Actor,
+    ctx: &mut Context<'_>,
     rows: Vec<ImportRow>,
     report: &mut ImportReport,
     rejected: &mut Vec<RowError>,
@@ -297,14 +323,21 @@ async fn write_batch(
     let mut pinfls: Vec<&str> = rows.iter().map(|r| r.pinfl.as_str()).collect();
     pinfls.sort_unstable();
     pinfls.dedup();
-    let mut persons = persons_by_pinfl(deps, &pinfls).await?;
+    let now = deps.clock.now_ms();
+    let (mut tx, cache) = ctx.writer.begin().await?;
+    let mut persons = persons_by_pinfl(&mut tx, &pinfls).await?;
     let mut ready = Vec::with_capacity(rows.len());
+    let mut new_persons = vec![];
+    // Registering is the import's right (checked once a batch), not each row's.
+    let mut may_register = None;
     for row in rows {
         if !persons.contains_key(&row.pinfl) {
-            match register(deps, actor, &row).await {
-                Ok(id) => {
-                    report.persons_registered += 1;
-                    persons.insert(row.pinfl.clone(), id);
+            let allowed = may_register
+                .get_or_insert_with(|| actor.require(Permission::ImportJourneys).is_ok());
+            match new_person(ctx, &row, *allowed, now) {
+                Ok(record) => {
+                    persons.insert(row.pinfl.clone(), record.row.id.clone());
+                    new_persons.push(record);
                 }
                 Err(errors) => {
                     report.rejected += 1;
@@ -315,34 +348,30 @@ async fn write_batch(
         }
         ready.push(row);
     }
-    let now = deps.clock.now_ms();
-    let mut touched = HashSet::new();
-    let (mut added, mut duplicates) = (0, 0);
-    let mut tx = deps.db.begin().await?;
-    for row in &ready {
-        let Some(person_id) = persons.get(&row.pinfl) else {
-            continue;
-        };
-        let journey = journey_of(&row.journey);
-        if store::insert_journey(
-            &mut tx,
-            person_id,
-            &journey,
-            &journey_key(&row.pinfl, &journey),
-            now,
-        )
-        .await?
-        {
-            added += 1;
-            touched.insert(person_id.clone());
-        } else {
-            duplicates += 1;
+    let registered = new_persons.len() as u64;
+    if registered > 0 {
+        let written = ctx.writer.write_in(&mut tx, new_persons, now).await?;
+        if written.skipped > 0 {
+            // Registered meanwhile by someone else: their rows go to that person.
+            let fresh = persons_by_pinfl(&mut tx, &pinfls).await?;
+            persons.extend(fresh);
         }
+        report.persons_registered += written.persons;
     }
-    for person_id in &touched {
-        store::refresh_status(&mut tx, person_id, now).await?;
-    }
-    let details = json!({ "added": added, "duplicates": duplicates, "persons": touched.len() });
+    let journeys: Vec<(String, String, Journey)> = ready
+        .iter()
+        .filter_map(|row| {
+            let person_id = persons.get(&row.pinfl)?;
+            Some((
+                person_id.clone(),
+                row.pinfl.clone(),
+                journey_of(&row.journey),
+            ))
+        })
+        .collect();
+    let (added, touched) = ctx.writer.insert_journeys(&mut tx, &journeys, now).await?;
+    let duplicates = journeys.len() as u64 - added;
+    let details = json!({ "added": added, "duplicates": duplicates, "persons": touched.len(), "registered": registered });
     audit::append(
         &mut tx,
         actor,
@@ -351,7 +380,7 @@ async fn write_batch(
         Event::new("journey.import", "journeys", "batch").with(details),
     )
     .await?;
-    tx.commit().await?;
+    ctx.writer.finish(tx, cache).await?;
     report.added += added;
     report.duplicates += duplicates;
     Ok(())
@@ -374,39 +403,101 @@ fn journey_of(input: &NewJourney) -> Journey {
     }
 }
 
-/// Registers the person of a row whose PINFL the registry does not know yet.
-async fn register(deps: Deps<'_>, actor: &Actor, row: &ImportRow) -> Result<String, Vec<RowError>> {
-    let Some(person) = &row.person else {
-        return Err(vec![RowError {
-            line: row.line,
-            column: "pinfl".into(),
-            message: "err-import-unknown-person",
-        }]);
+/// The person of a row whose PINFL the registry does not know yet, checked field by field
+/// as `service::create` checks a new person (the import has no district, phones, e-mail,
+/// passport or details to check).
+fn new_person(
+    ctx: &Context<'_>,
+    row: &ImportRow,
+    allowed: bool,
+    now: i64,
+) -> Result<NewRecord, Vec<RowError>> {
+    let fail = |column: &str, message: &'static str| RowError {
+        line: row.line,
+        column: column.into(),
+        message,
     };
-    match service::create(deps, actor, person).await {
-        Ok(id) => Ok(id),
-        Err(crate::platform::error::ServiceError::Invalid(fields)) => Err(fields
-            .into_iter()
-            .map(|f| RowError {
-                line: row.line,
-                column: f.field.into(),
-                message: f.message,
-            })
-            .collect()),
-        Err(e) => Err(vec![RowError {
-            line: row.line,
-            column: String::new(),
-            message: error_message(&e),
-        }]),
+    let Some(input) = &row.person else {
+        return Err(vec![fail("pinfl", "err-import-unknown-person")]);
+    };
+    if !allowed {
+        return Err(vec![fail("", "error-403-body")]);
     }
-}
-
-fn error_message(e: &crate::platform::error::ServiceError) -> &'static str {
-    match e {
-        crate::platform::error::ServiceError::Conflict(m) => m,
-        crate::platform::error::ServiceError::Access(_) => "error-403-body",
-        _ => "error-500-body",
+    let mut errors = vec![];
+    let mut name = |field: &'static str, text: &str, required: bool| {
+        Name::parse(field, text, required)
+            .map_err(|e| errors.push(fail(e.field, e.message)))
+            .ok()
+            .flatten()
+    };
+    let given = name("given_name", &input.given_name, true);
+    let family = name("family_name", &input.family_name, true);
+    let patronymic = name(
+        "patronymic",
+        input.patronymic.as_deref().unwrap_or(""),
+        false,
+    );
+    let birth = parse_birth_date(&input.birth_date, ctx.today)
+        .map_err(|m| errors.push(fail("birth_date", m)))
+        .ok();
+    let gender = Gender::parse(&input.gender);
+    if gender.is_none() {
+        errors.push(fail("gender", "err-gender"));
     }
+    let pinfl = Pinfl::parse(&input.pinfl)
+        .map_err(|e| errors.push(fail("pinfl", e.message())))
+        .ok();
+    if let (Some(p), Some(b), Some(g)) = (&pinfl, birth, gender)
+        && let Err(e) = p.check_against(b, g)
+    {
+        errors.push(fail("pinfl", e.message()));
+    }
+    let region = input.region.trim().to_uppercase();
+    if !ctx.regions.contains(&region) {
+        errors.push(fail("region", "err-region"));
+    }
+    let (Some(given), Some(family), Some(birth), Some(gender), Some(pinfl), true) =
+        (given, family, birth, gender, pinfl, errors.is_empty())
+    else {
+        return Err(errors);
+    };
+    let patronymic = patronymic.unwrap_or(Name {
+        entered: String::new(),
+        other_script: String::new(),
+    });
+    let (gl, gc) = given.latin_cyrillic();
+    let (fl, fc) = family.latin_cyrillic();
+    let (pl, pc) = patronymic.latin_cyrillic();
+    let person = PersonRow {
+        id: new_id(),
+        pinfl: pinfl.as_str().to_string(),
+        given_name_latn: gl.into(),
+        family_name_latn: fl.into(),
+        patronymic_latn: pl.into(),
+        given_name_cyrl: gc.into(),
+        family_name_cyrl: fc.into(),
+        patronymic_cyrl: pc.into(),
+        given_name: given.entered.clone(),
+        family_name: family.entered.clone(),
+        patronymic: patronymic.entered.clone(),
+        birth_date: input.birth_date.trim().to_string(),
+        birth_year: i64::from(birth.year()),
+        gender: gender.as_str().into(),
+        region_iso: region,
+        district_soato: None,
+        mahalla: String::new(),
+        email: None,
+        passport_sealed: None,
+        status: "at_home".into(),
+        user_id: None,
+        created_at: now,
+    };
+    Ok(NewRecord {
+        row: person,
+        phones: vec![],
+        passport: None,
+        journeys: vec![],
+    })
 }
 
 /// Writes the rejected rows as CSV (`row,column,reason`) with reasons in plain English.

@@ -255,19 +255,51 @@ pub fn scopes_of(region: &str, district: Option<&str>) -> Vec<Scope> {
     scopes
 }
 
-/// Registers a person. Staff register anyone in their scope; a citizen registers themself,
-/// once, and the record is linked to their account.
+/// Who is registering a person, which decides the permission checked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Registrar {
+    /// Staff register anyone in their scope (`EditPersons`).
+    Staff,
+    /// A citizen registers themself, once; the record is linked to their account.
+    Citizen,
+    /// A bulk import (`ImportJourneys`, national): the check is on the import, not per row.
+    Import,
+}
+
+/// Registers a person: as staff when the actor may edit persons, else as the citizen
+/// themself (only a citizen account may do that).
 pub async fn create(deps: Deps<'_>, actor: &Actor, input: &NewPerson) -> ServiceResult<String> {
+    let registrar = if actor.holds(Permission::EditPersons) {
+        Registrar::Staff
+    } else {
+        Registrar::Citizen
+    };
+    create_as(deps, actor, input, registrar).await
+}
+
+pub async fn create_as(
+    deps: Deps<'_>,
+    actor: &Actor,
+    input: &NewPerson,
+    registrar: Registrar,
+) -> ServiceResult<String> {
     let mut valid = validate(deps, input).await?;
-    let acting = if actor.holds(Permission::EditPersons) {
-        actor.require_at(
+    let acting = match registrar {
+        Registrar::Staff => actor.require_at(
             Permission::EditPersons,
             &scopes_of(&valid.row.region_iso, valid.row.district_soato.as_deref()),
-        )?
-    } else {
-        actor.require(Permission::OwnAccount)?;
-        valid.row.user_id = actor.user_id().map(str::to_string);
-        Some(Role::Citizen)
+        )?,
+        Registrar::Import => actor.require(Permission::ImportJourneys)?,
+        Registrar::Citizen => {
+            actor.require(Permission::OwnAccount)?;
+            // A staff account without EditPersons (an administrator, an analyst) must not
+            // end up "registering itself" as the person it typed in.
+            if !actor.has_role(Role::Citizen) {
+                return Err(AccessError::Forbidden.into());
+            }
+            valid.row.user_id = actor.user_id().map(str::to_string);
+            Some(Role::Citizen)
+        }
     };
     let now = deps.clock.now_ms();
     let id = valid.row.id.clone();

@@ -293,3 +293,21 @@ async fn journeys_go_to_any_country_but_home() {
         "country named in the page language"
     );
 }
+
+#[tokio::test]
+async fn staff_without_edit_rights_cannot_register_anyone_not_even_as_themselves() {
+    let app = TestApp::new().await;
+    for role in [
+        Role::Admin,
+        Role::Analyst,
+        Role::Trainer,
+        Role::LicensingOfficer,
+    ] {
+        let mut staff = app.signed_in(role).await;
+        let res = staff
+            .post_json("/api/v1/persons", &new_person(7, "UZ-SA"))
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{role}: {}", res.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM persons").await, 0);
+}

@@ -39,12 +39,15 @@ async fn run_jobs(app: &TestApp) -> usize {
 fn journeys_csv() -> String {
     let birth = "1993-03-03";
     let p = Pinfl::generate(parse_date(birth).unwrap(), Gender::Female, 41);
+    let q = Pinfl::generate(parse_date(birth).unwrap(), Gender::Male, 42);
     format!(
         "pinfl,kind,date,country,channel,family_name,given_name,birth_date,gender,region\n\
          {p},departure,2024-04-01,GB,official,Ergasheva,Munisa,{birth},female,UZ-SU\n\
          {p},return,2024-10-30,GB,official,,,,,\n\
-         1234,departure,2024-01-01,XX,,,,,,\n",
-        p = p.as_str()
+         1234,departure,2024-01-01,XX,,,,,,\n\
+         {q},departure,2024-04-01,GB,official,Ergashev,Murod,{birth},male,UZ-SU\n",
+        p = p.as_str(),
+        q = q.as_str()
     )
 }
 
@@ -78,7 +81,20 @@ async fn an_upload_is_imported_in_the_background_with_progress_and_an_error_repo
     let done = admin.get(&format!("/api/v1/imports/{id}")).await.json();
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["percent"], 100);
-    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 3);
+    assert!(
+        done["summary"]
+            .as_str()
+            .unwrap()
+            .contains("\"persons_registered\":2"),
+        "{done}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM persons WHERE user_id IS NOT NULL")
+            .await,
+        0,
+        "imported persons belong to no account (least of all the uploader's)"
+    );
     let finished = admin.get(&job_page).await;
     assert!(!finished.body.contains("data-poll"));
     assert!(finished.body.contains("errors.csv"), "{}", finished.body);
@@ -97,7 +113,7 @@ async fn an_upload_is_imported_in_the_background_with_progress_and_an_error_repo
     let again = upload(&mut admin, "border.csv", &journeys_csv()).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     run_jobs(&app).await;
-    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 3);
     let list = admin.get("/admin/imports").await;
     assert_eq!(
         list.body.matches("/admin/imports/").count(),
@@ -175,5 +191,5 @@ async fn a_job_whose_worker_died_is_taken_over_once_its_lease_runs_out() {
     let job = admin.get(&format!("/api/v1/imports/{id}")).await.json();
     assert_eq!(job["state"], "done");
     assert_eq!(job["attempts"], 2);
-    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM journeys").await, 3);
 }
