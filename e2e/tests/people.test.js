@@ -53,6 +53,10 @@ test('an operator registers a person in Latin and finds them typed in Cyrillic',
     await checkA11y(page);
 
     await visit(page, '/people');
+    // Live results appear while typing (the page's script); the form still works without it.
+    await page.locator('#f-q').pressSequentially('Уткир Ход', { delay: 30 });
+    await page.locator('#people-results tbody tr', { hasText: 'Oʻtkir' }).first().waitFor({ timeout: 10_000 });
+    assert.match(pathOf(page), /q=/, 'the address follows the live search');
     await page.locator('#f-q').fill('Уткир Ходжаев');
     await clickAndWait(page, page.locator('main form[action="/people"] button[type="submit"]'));
     await checkA11y(page);

@@ -30,3 +30,33 @@ document.addEventListener("submit", function (event) {
   }
   window.setTimeout(poll, 1000);
 })();
+
+// Live search: a form with data-live="ID" shows results in element ID as the person types
+// (after a pause, from 3 characters), using the same page with partial=1. Enter still submits.
+(function () {
+  var form = document.querySelector("form[data-live]");
+  if (!form || !window.fetch || !window.URLSearchParams) { return; }
+  var target = document.getElementById(form.getAttribute("data-live"));
+  var timer = null;
+  var latest = 0;
+  function search() {
+    var params = new URLSearchParams(new FormData(form));
+    var q = (params.get("q") || "").trim();
+    if (q.length < 3) { return; }
+    var ticket = ++latest;
+    params.set("partial", "1");
+    fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null || ticket !== latest) { return; }
+        target.innerHTML = html;
+        params.delete("partial");
+        window.history.replaceState(null, "", form.action + "?" + params.toString());
+      })
+      .catch(function () {});
+  }
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(search, 400);
+  });
+})();

@@ -31,12 +31,43 @@ struct SearchPage {
     can_create: bool,
 }
 
+/// Only the results, for the page's live search (the script asks with `partial=1`).
+#[derive(Template)]
+#[template(path = "people/search_results.html")]
+struct SearchResults {
+    page: Page,
+    regions: Vec<(String, String)>,
+    hits: Vec<PersonHit>,
+    searched: bool,
+}
+
+fn region_name<'a>(regions: &'a [(String, String)], iso: &'a str) -> &'a str {
+    regions
+        .iter()
+        .find(|(code, _)| code == iso)
+        .map_or(iso, |(_, name)| name.as_str())
+}
+
+impl SearchPage {
+    fn region_name<'a>(&'a self, iso: &'a str) -> &'a str {
+        region_name(&self.regions, iso)
+    }
+}
+
+impl SearchResults {
+    fn region_name<'a>(&'a self, iso: &'a str) -> &'a str {
+        region_name(&self.regions, iso)
+    }
+}
+
 /// Search parameters as typed into the form (numbers may be blank).
 #[derive(Deserialize, Default)]
 pub struct SearchForm {
     q: Option<String>,
     birth_year: Option<String>,
     region: Option<String>,
+    /// `1`: answer with the results only (live search).
+    partial: Option<String>,
 }
 
 /// The regions for a select, named in the page language.
@@ -88,6 +119,15 @@ pub async fn search(
         vec![]
     };
     let title = ctx.tr.t("people-title");
+    if form.partial.as_deref() == Some("1") {
+        let html = SearchResults {
+            page: Page::new(&ctx, &title),
+            regions: region_choices(&st, &ctx).await,
+            hits,
+            searched,
+        };
+        return page(StatusCode::OK, html.render());
+    }
     let html = SearchPage {
         page: Page::new(&ctx, &title),
         regions: region_choices(&st, &ctx).await,
