@@ -120,6 +120,9 @@ pub struct WebArgs {
     /// Seconds before a request is abandoned with 408.
     #[arg(long, env = "SAFAR_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// Public licence checks per client address and minute, on each server.
+    #[arg(long, env = "SAFAR_PUBLIC_LOOKUPS_PER_MINUTE", default_value_t = 60)]
+    pub public_lookups_per_minute: u32,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -8,5 +8,6 @@ pub mod cli;
 pub mod demo;
 pub mod people;
 pub mod platform;
+pub mod recruiters;
 pub mod reference;
 pub mod server;

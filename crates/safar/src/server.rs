@@ -20,6 +20,7 @@ pub fn web_config(args: &WebArgs) -> WebConfig {
         trust_forwarded_for: args.trust_forwarded_for,
         body_limit_bytes: args.body_limit,
         request_timeout_secs: args.request_timeout,
+        public_lookups_per_minute: args.public_lookups_per_minute,
     }
 }
 
@@ -53,9 +54,12 @@ pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow
         clock: clock.clone(),
         config: Arc::new(web_config(args)),
         keys: Arc::new(keys),
+        usage: Arc::default(),
     };
     let maintenance = tokio::spawn(maintain(db.clone(), clock.clone()));
-    let worker = tokio::spawn(work(db.clone(), clock, state.keys.clone()));
+    let worker = tokio::spawn(work(db.clone(), clock.clone(), state.keys.clone()));
+    let usage = state.usage.clone();
+    let stats = tokio::spawn(flush_usage(usage.clone(), db.clone(), clock.clone()));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -69,6 +73,9 @@ pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow
     .await?;
     maintenance.abort();
     worker.abort();
+    stats.abort();
+    // What the last tick did not write yet.
+    crate::recruiters::public::flush_tally(&usage, &db, &clock).await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -86,6 +93,20 @@ async fn maintain(db: Db, clock: Clock) {
         if let Err(e) = throttle::purge(&db, now).await {
             tracing::warn!(error = %e, "could not purge login failures");
         }
+        match crate::recruiters::service::expire_due(&db, &clock).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "licences past their end date expired"),
+            Err(e) => tracing::warn!(error = %e, "could not expire licences"),
+        }
+    }
+}
+
+/// Writes the tallies of public lookups to the database every ten seconds.
+async fn flush_usage(usage: Arc<crate::platform::usage::Usage>, db: Db, clock: Clock) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    loop {
+        tick.tick().await;
+        crate::recruiters::public::flush_tally(&usage, &db, &clock).await;
     }
 }
 

@@ -87,6 +87,7 @@ impl Role {
                 ViewPersons,
                 EditPersons,
                 RecordJourneys,
+                ViewRecruiters,
             ],
             Role::Supervisor | Role::RegionalOfficer => &[
                 OwnAccount,
@@ -97,10 +98,16 @@ impl Role {
                 ViewPassport,
                 RecordJourneys,
                 ManageLegalHolds,
+                ViewRecruiters,
             ],
-            Role::LicensingOfficer => {
-                &[OwnAccount, StaffWorkspace, ViewReference, ManageLegalHolds]
-            }
+            Role::LicensingOfficer => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ManageLegalHolds,
+                ViewRecruiters,
+                ManageRecruiters,
+            ],
             Role::PdoManager | Role::ReintegrationOfficer => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -153,6 +160,10 @@ pub enum Permission {
     EditPersons,
     /// Upload bulk journey files (border data) from the admin pages; national only.
     ImportJourneys,
+    /// See the register of recruiters with its licence history (staff).
+    ViewRecruiters,
+    /// Register recruiters and decide on their licences (licensing officers).
+    ManageRecruiters,
     /// See passport numbers.
     ViewPassport,
     /// Record departures and returns.

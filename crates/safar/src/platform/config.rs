@@ -8,6 +8,8 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
+    /// Public lookups (licence check) per client address and minute, per server.
+    pub public_lookups_per_minute: u32,
 }
 
 impl Default for WebConfig {
@@ -17,6 +19,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            public_lookups_per_minute: 60,
         }
     }
 }

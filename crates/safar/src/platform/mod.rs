@@ -15,4 +15,5 @@ pub mod jobs;
 pub mod migrations;
 pub mod ops;
 pub mod settings;
+pub mod usage;
 pub mod web;

@@ -15,6 +15,7 @@ mod mfa;
 mod people;
 mod platform;
 mod privacy;
+mod recruiters;
 mod reference;
 mod routes;
 mod synthetic;

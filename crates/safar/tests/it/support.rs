@@ -97,6 +97,7 @@ impl TestApp {
             clock: clock.clone(),
             config: Arc::new(config),
             keys: Arc::new(keys.clone()),
+            usage: Arc::default(),
         };
         TestApp {
             router: web::router(state),

@@ -34,7 +34,10 @@ pub struct Page {
 #[rustfmt::skip]
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav-home", Some(Permission::OwnAccount)),
+    ("/check", "nav-check", Some(Permission::OwnAccount)),
     ("/people", "nav-people", Some(Permission::ViewPersons)),
+    ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
+    ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
     ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
     ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
     ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
@@ -43,6 +46,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/admin/imports", "nav-admin-imports", Some(Permission::ImportJourneys)),
     ("/account", "nav-account", Some(Permission::OwnAccount)),
     ("/", "nav-home", None),
+    ("/check", "nav-check", None),
     ("/login", "nav-login", None),
     ("/register", "nav-register", None),
 ];

@@ -35,6 +35,8 @@ pub struct AppState {
     pub clock: Clock,
     pub config: Arc<WebConfig>,
     pub keys: Arc<DataKeys>,
+    /// Rate limits and tallies of public lookups (this server's; see `platform::usage`).
+    pub usage: Arc<super::usage::Usage>,
 }
 
 impl AppState {
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(super::audit::pages::router())
         .merge(crate::reference::router())
         .merge(crate::people::router())
+        .merge(crate::recruiters::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -55,6 +55,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::platform::audit::pages::ROUTES,
         crate::reference::ROUTES,
         crate::people::ROUTES,
+        crate::recruiters::ROUTES,
     ]
     .into_iter()
     .flatten()

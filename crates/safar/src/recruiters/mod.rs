@@ -1,0 +1,101 @@
+//! Recruiters: the register of private employment agencies and foreign operators, their
+//! licences and every decision on them, and the public check anyone can run before paying
+//! anyone. Other modules call `service::read` and `public::check`; never the tables.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod public;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::platform::access::Permission;
+use crate::platform::web::AppState;
+use crate::platform::web::routes::{Access, Route};
+
+const ID: &str = "/recruiters/00000000-0000-0000-0000-000000000000";
+
+pub const ROUTES: &[Route] = &[
+    Route::new("GET", "/check", Access::Public),
+    Route::new("GET", "/api/v1/public/recruiters", Access::Public),
+    Route::new(
+        "GET",
+        "/recruiters",
+        Access::Perm(Permission::ViewRecruiters),
+    ),
+    Route::new(
+        "POST",
+        "/recruiters",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/recruiters/new",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/recruiters/queue",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/recruiters/{id}",
+        Access::Perm(Permission::ViewRecruiters),
+    )
+    .example(ID),
+    Route::new(
+        "POST",
+        "/recruiters/{id}/licence/{action}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/recruiters/00000000-0000-0000-0000-000000000000/licence/grant"),
+    Route::new(
+        "GET",
+        "/api/v1/recruiters",
+        Access::Perm(Permission::ViewRecruiters),
+    ),
+    Route::new(
+        "POST",
+        "/api/v1/recruiters",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/api/v1/recruiters/{id}",
+        Access::Perm(Permission::ViewRecruiters),
+    )
+    .example("/api/v1/recruiters/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "PUT",
+        "/api/v1/recruiters/{id}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/api/v1/recruiters/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "POST",
+        "/api/v1/recruiters/{id}/licence/{action}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/api/v1/recruiters/00000000-0000-0000-0000-000000000000/licence/grant"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/check", get(public::page_check))
+        .route("/api/v1/public/recruiters", get(public::api_check))
+        .route("/recruiters", get(pages::list).post(pages::create))
+        .route("/recruiters/new", get(pages::new_form))
+        .route("/recruiters/queue", get(pages::queue))
+        .route("/recruiters/{id}", get(pages::record))
+        .route("/recruiters/{id}/licence/{action}", post(pages::decide))
+        .route("/api/v1/recruiters", get(api::list).post(api::create))
+        .route("/api/v1/recruiters/{id}", get(api::read).put(api::update))
+        .route(
+            "/api/v1/recruiters/{id}/licence/{action}",
+            post(api::licence_action),
+        )
+}
