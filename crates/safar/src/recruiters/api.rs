@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use super::service::{self, LicenceInput, RecruiterInput, RecruiterRecord};
 use super::store::{self, Licence, Recruiter};
-use crate::platform::access::Permission;
 use crate::platform::api::{decode_cursor, encode_cursor};
 use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
