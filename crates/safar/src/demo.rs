@@ -26,6 +26,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let db = create(&args.data_dir).await?;
     let keys = DataKeys::load_or_create(&args.data_dir.join("data.key"))?;
     add_people(&db, &keys, args.scale).await?;
+    let recruiters = crate::recruiters::demo::populate(&db, &Clock::default(), 24, true).await?;
+    println!("recruiters: {recruiters} demo agencies and operators, licences in every state");
     if args.no_serve {
         db.close().await;
         return Ok(());

@@ -472,3 +472,4 @@ err-host-licence-state = Choose the state of the licence from the list.
 err-licence-reason = Give the reason for this decision.
 err-licence-dates = The end date must come after the start date, at most five years later.
 err-licence-transition = The licence's current state does not allow this decision.
+check-results = What the register says

@@ -473,3 +473,4 @@ err-host-licence-state = Ro‘yxatdan litsenziya holatini tanlang.
 err-licence-reason = Qaror sababini kiriting.
 err-licence-dates = Tugash sanasi boshlanish sanasidan keyin, ko‘pi bilan besh yil keyin bo‘lishi kerak.
 err-licence-transition = Litsenziyaning hozirgi holati bunday qarorga yo‘l qo‘ymaydi.
+check-results = Reyestrda nima deyilgan

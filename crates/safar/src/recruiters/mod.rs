@@ -3,6 +3,7 @@
 //! anyone. Other modules call `service::read` and `public::check`; never the tables.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod public;

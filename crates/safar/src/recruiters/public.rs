@@ -48,6 +48,8 @@ pub struct PublicEntry {
     pub kind: String,
     pub country: String,
     pub sanctions: Vec<Sanction>,
+    /// Made up for the demo, not a real agency.
+    pub demo: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -128,6 +130,7 @@ fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> P
         kind: r.kind,
         country: r.country,
         sanctions,
+        demo: r.demo,
     }
 }
 
