@@ -13,7 +13,7 @@ use sqlx::Row;
 
 use super::model::{name_keys, skeleton};
 use super::service::{Deps, journey_key};
-use super::store::{Journey, PersonRow, bucket};
+use super::store::{Journey, PersonRow, bucket, names_of};
 use crate::platform::access::Actor;
 use crate::platform::audit::{self, Event};
 use crate::platform::crypto::Place;
@@ -90,8 +90,8 @@ const PHONES: Table = Table {
 };
 
 const POSTINGS: Table = Table {
-    head: "INSERT INTO person_name_keys (name_key, person_id) VALUES ",
-    columns: 2,
+    head: "INSERT INTO person_name_keys (name_key, person_id, names) VALUES ",
+    columns: 3,
     tail: "",
 };
 
@@ -108,12 +108,22 @@ const JOURNEYS: Table = Table {
     tail: "",
 };
 
+/// Journeys that may be recorded already (an import read twice): a repeat is left out, and
+/// the persons of the rows really added come back.
+const NEW_JOURNEYS: Table = Table {
+    head: "INSERT INTO journeys (id, person_id, kind, event_date, country_iso2, channel, employer, \
+           recruiter, sector_isco, source, natural_key, created_at) VALUES ",
+    columns: 12,
+    tail: " ON CONFLICT (natural_key) DO NOTHING RETURNING person_id",
+};
+
 /// The rows of one batch, column by column.
 #[derive(Default)]
 struct Batch {
     persons: Vec<Cell>,
     phones: Vec<Cell>,
-    postings: Vec<(String, String)>,
+    /// (word, person id, all the person's words).
+    postings: Vec<(String, String, String)>,
     dictionary: HashMap<String, i64>,
     journeys: Vec<Cell>,
     journey_count: u64,
@@ -126,7 +136,7 @@ pub struct Writer<'a> {
     style: Placeholders,
     max_params: usize,
     keys_of: HashMap<String, Vec<String>>,
-    statements: HashMap<(&'static str, usize), String>,
+    statements: HashMap<(&'static str, &'static str, usize), String>,
 }
 
 /// How a statement numbers its parameters.
@@ -162,21 +172,10 @@ impl<'a> Writer<'a> {
     /// registered (or repeated within the batch) is skipped, not an error: synthetic
     /// numbers can collide with real ones.
     pub async fn write(&mut self, records: Vec<NewRecord>) -> Result<Written, sqlx::Error> {
-        let offered = records.len() as u64;
         let now = self.deps.clock.now_ms();
         let mut tx = self.deps.db.begin().await?;
         let cache = self.widen_cache(&mut tx).await?;
-        let records = self.without_known_pinfls(&mut tx, records).await?;
-        let mut batch = Batch::default();
-        for record in records {
-            self.add(&mut batch, record, now);
-        }
-        let written = Written {
-            persons: (batch.persons.len() / PERSONS.columns) as u64,
-            journeys: batch.journey_count,
-            skipped: offered - (batch.persons.len() / PERSONS.columns) as u64,
-        };
-        self.insert_batch(&mut tx, batch).await?;
+        let written = self.write_in(&mut tx, records, now).await?;
         let details = json!({ "count": written.persons, "journeys": written.journeys, "skipped": written.skipped });
         audit::append(
             &mut tx,
@@ -186,11 +185,109 @@ impl<'a> Writer<'a> {
             Event::new("person.bulk_create", "person", "").with(details),
         )
         .await?;
+        self.finish(tx, cache).await.map(|()| written)
+    }
+
+    /// A write transaction for `write_in` and `insert_journeys`, with the larger SQLite page
+    /// cache; end it with `finish`.
+    pub async fn begin(&self) -> Result<(Tx, Option<i64>), sqlx::Error> {
+        let mut tx = self.deps.db.begin().await?;
+        let cache = self.widen_cache(&mut tx).await?;
+        Ok((tx, cache))
+    }
+
+    /// Restores the page cache and commits.
+    pub async fn finish(&self, mut tx: Tx, cache: Option<i64>) -> Result<(), sqlx::Error> {
         if let Some(pages) = cache {
             set_cache(&mut tx, pages).await?;
         }
-        tx.commit().await?;
+        tx.commit().await
+    }
+
+    /// Writes `records` inside the caller's transaction, without an audit entry (the caller
+    /// writes one for the whole transaction). Known PINFLs are skipped as in `write`.
+    pub async fn write_in(
+        &mut self,
+        tx: &mut Tx,
+        records: Vec<NewRecord>,
+        now: i64,
+    ) -> Result<Written, sqlx::Error> {
+        let offered = records.len() as u64;
+        let records = self.without_known_pinfls(tx, records).await?;
+        let mut batch = Batch::default();
+        for record in records {
+            self.add(&mut batch, record, now);
+        }
+        let written = Written {
+            persons: (batch.persons.len() / PERSONS.columns) as u64,
+            journeys: batch.journey_count,
+            skipped: offered - (batch.persons.len() / PERSONS.columns) as u64,
+        };
+        self.insert_batch(tx, batch).await?;
         Ok(written)
+    }
+
+    /// Inserts journeys of registered persons (`person id`, `PINFL`, journey), leaving out
+    /// any whose natural key is recorded already, and sets the status of every person who
+    /// gained one, as `store::refresh_status` would. Returns how many were added and the
+    /// persons who gained one.
+    pub async fn insert_journeys(
+        &mut self,
+        tx: &mut Tx,
+        journeys: &[(String, String, Journey)],
+        now: i64,
+    ) -> Result<(u64, Vec<String>), sqlx::Error> {
+        let rows_per_statement = (self.max_params / NEW_JOURNEYS.columns).max(1);
+        let mut touched = vec![];
+        for chunk in journeys.chunks(rows_per_statement) {
+            let sql = self.statement(&NEW_JOURNEYS, chunk.len());
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (person_id, pinfl, j) in chunk {
+                query = query
+                    .bind(j.id.clone())
+                    .bind(person_id.clone())
+                    .bind(j.kind.clone())
+                    .bind(j.event_date.clone())
+                    .bind(j.country_iso2.clone())
+                    .bind(j.channel.clone())
+                    .bind(j.employer.clone())
+                    .bind(j.recruiter.clone())
+                    .bind(j.sector_isco.clone())
+                    .bind(j.source.clone())
+                    .bind(journey_key(pinfl, j))
+                    .bind(now);
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                touched.push(row.try_get::<String, _>("person_id")?);
+            }
+        }
+        let added = touched.len() as u64;
+        touched.sort_unstable();
+        touched.dedup();
+        for chunk in touched.chunks(self.max_params.saturating_sub(1).max(1)) {
+            // The latest event decides; of equal dates the later-created row (ids grow).
+            let head = "UPDATE persons SET updated_at = ?, status = COALESCE((SELECT CASE j.kind \
+                 WHEN 'departure' THEN 'abroad' WHEN 'return' THEN 'returned' ELSE 'at_home' END \
+                 FROM journeys j WHERE j.person_id = persons.id \
+                 ORDER BY j.event_date DESC, j.created_at DESC, j.id DESC LIMIT 1), 'at_home') WHERE id IN ";
+            let mut sql = String::new();
+            match self.style {
+                Placeholders::Numbered => {
+                    sql.push_str(&head.replacen('?', "$1", 1));
+                    push_placeholders(&mut sql, self.style, 2, chunk.len());
+                }
+                Placeholders::Anonymous => {
+                    sql.push_str(head);
+                    push_placeholders(&mut sql, self.style, 1, chunk.len());
+                }
+            }
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok((added, touched))
     }
 
     /// SQLite's default page cache (2 MB) is far smaller than the indexes a large load
@@ -218,7 +315,9 @@ impl<'a> Writer<'a> {
         postings.sort_unstable();
         let postings = postings
             .into_iter()
-            .flat_map(|(key, person)| [Cell::Text(key), Cell::Text(person)])
+            .flat_map(|(key, person, names)| {
+                [Cell::Text(key), Cell::Text(person), Cell::Text(names)]
+            })
             .collect();
         self.insert(tx, &POSTINGS, postings).await?;
         let mut dictionary: Vec<(String, i64)> = batch.dictionary.into_iter().collect();
@@ -283,9 +382,11 @@ impl<'a> Writer<'a> {
         for phone in phones {
             batch.phones.extend([p.id.clone().into(), phone.into()]);
         }
-        for key in self.person_keys(&p) {
+        let keys = self.person_keys(&p);
+        let names = names_of(&keys);
+        for key in keys {
             *batch.dictionary.entry(key.clone()).or_insert(0) += 1;
-            batch.postings.push((key, p.id.clone()));
+            batch.postings.push((key, p.id.clone(), names.clone()));
         }
         for j in &journeys {
             batch.journeys.extend(journey_cells(&p, j, now));
@@ -326,16 +427,7 @@ impl<'a> Writer<'a> {
                 .take(rows_per_statement * table.columns)
                 .collect();
             let rows = chunk.len() / table.columns;
-            let style = self.style;
-            let sql = self
-                .statements
-                .entry((table.head, rows))
-                .or_insert_with(|| {
-                    let mut sql = values_sql(style, table.head, table.columns, rows);
-                    sql.push_str(table.tail);
-                    sql
-                })
-                .clone();
+            let sql = self.statement(table, rows);
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for cell in chunk {
                 query = match cell {
@@ -347,6 +439,21 @@ impl<'a> Writer<'a> {
             query.execute(&mut **tx).await?;
         }
         Ok(())
+    }
+}
+
+impl Writer<'_> {
+    /// The multi-row INSERT of `rows` rows into `table`, made once per size.
+    fn statement(&mut self, table: &Table, rows: usize) -> String {
+        let style = self.style;
+        self.statements
+            .entry((table.head, table.tail, rows))
+            .or_insert_with(|| {
+                let mut sql = values_sql(style, table.head, table.columns, rows);
+                sql.push_str(table.tail);
+                sql
+            })
+            .clone()
     }
 }
 

@@ -320,9 +320,10 @@ async fn write_batch(
     report: &mut ImportReport,
     rejected: &mut Vec<RowError>,
 ) -> anyhow::Result<()> {
-    let mut pinfls: Vec<&str> = rows.iter().map(|r| r.pinfl.as_str()).collect();
+    let mut pinfls: Vec<String> = rows.iter().map(|r| r.pinfl.clone()).collect();
     pinfls.sort_unstable();
     pinfls.dedup();
+    let pinfls: Vec<&str> = pinfls.iter().map(String::as_str).collect();
     let now = deps.clock.now_ms();
     let (mut tx, cache) = ctx.writer.begin().await?;
     let mut persons = persons_by_pinfl(&mut tx, &pinfls).await?;

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::model::{name_keys, skeleton};
-use crate::platform::db::{Db, SqlBuf, Tx};
+use crate::platform::db::{Backend, Db, SqlBuf, Tx};
 
 /// A person row, with the passport still sealed.
 #[derive(Clone, Debug)]
@@ -114,11 +114,14 @@ pub async fn insert_phone(tx: &mut Tx, person_id: &str, phone: &str) -> Result<(
     Ok(())
 }
 
-/// Adds a person's name words to the dictionary and to the posting lists.
+/// Adds a person's name words to the dictionary and to the posting lists. Each posting
+/// carries all of the person's words (`names_of`), which the search reads instead of
+/// looking the person up again.
 pub async fn index_names(tx: &mut Tx, person_id: &str, names: &[&str]) -> Result<(), sqlx::Error> {
     let mut keys: Vec<String> = names.iter().flat_map(|n| name_keys(n)).collect();
     keys.sort();
     keys.dedup();
+    let all = names_of(&keys);
     for key in keys {
         let skel = skeleton(&key);
         sqlx::query(
@@ -130,13 +133,23 @@ pub async fn index_names(tx: &mut Tx, person_id: &str, names: &[&str]) -> Result
         .bind(bucket(&key))
         .execute(&mut **tx)
         .await?;
-        sqlx::query("INSERT INTO person_name_keys (name_key, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(&key)
-            .bind(person_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO person_name_keys (name_key, person_id, names) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&key)
+        .bind(person_id)
+        .bind(&all)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
+}
+
+/// A person's name words as stored on each posting: `' aziz karimov '`, so that
+/// `' karimov '` is found in it only as a whole word.
+pub fn names_of(keys: &[String]) -> String {
+    format!(" {} ", keys.join(" "))
 }
 
 /// Typo candidates are looked for among words sharing the first two letters.
@@ -229,9 +242,19 @@ pub async fn ids_by_identifier(
     Ok(ids)
 }
 
-/// The most dictionary words one query word may bring into the ranking (keeps the ranking
-/// query small: at most `MAX_MATCHES` × 3 parameters per word, far below SQLite's limit).
+/// The most dictionary words one query word may bring into the ranking (keeps each ranking
+/// statement small: at most `MAX_MATCHES` × 3 parameters per word, far below SQLite's limit).
 pub const MAX_MATCHES: usize = 60;
+
+/// A dictionary word a query word may stand for: how close it is (`weight`: 100 the same
+/// word, 80 the same skeleton, 70 a prefix, 60 or 40 one or two typos) and how many persons
+/// carry it (the dictionary's count, which decides where the ranking starts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub key: String,
+    pub weight: i64,
+    pub persons: i64,
+}
 
 /// Dictionary words that could be what was typed: the same word, the same skeleton, a
 /// prefix (for the word being typed), or one or two typos away. Close forms are fetched
@@ -240,9 +263,9 @@ pub async fn dictionary_matches(
     db: &Db,
     word: &str,
     prefix: bool,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
+) -> Result<Vec<Match>, sqlx::Error> {
     let skel = skeleton(word);
-    let mut close = SqlBuf::new("SELECT name_key FROM name_keys WHERE name_key = ");
+    let mut close = SqlBuf::new("SELECT name_key, persons FROM name_keys WHERE name_key = ");
     close
         .bind_text(word)
         .push(" OR skeleton = ")
@@ -257,22 +280,22 @@ pub async fn dictionary_matches(
             .push(")");
     }
     close.push(" ORDER BY persons DESC LIMIT 500");
-    let mut typos = SqlBuf::new("SELECT name_key FROM name_keys WHERE bucket = ");
+    let mut typos = SqlBuf::new("SELECT name_key, persons FROM name_keys WHERE bucket = ");
     typos
         .bind_text(bucket(word))
         .push(" ORDER BY persons DESC LIMIT 2000");
-    let mut keys: Vec<String> = vec![];
+    let mut keys: Vec<(String, i64)> = vec![];
     for sql in [close, typos] {
         for row in sql.query().fetch_all(&db.pool).await? {
-            keys.push(row.try_get("name_key")?);
+            keys.push((row.try_get("name_key")?, row.try_get("persons")?));
         }
     }
     keys.sort();
-    keys.dedup();
+    keys.dedup_by(|a, b| a.0 == b.0);
     let max_typos = if word.chars().count() >= 7 { 2 } else { 1 };
-    let mut out: Vec<(String, i64)> = keys
+    let mut out: Vec<Match> = keys
         .into_iter()
-        .filter_map(|key| {
+        .filter_map(|(key, persons)| {
             let weight = if key == word {
                 100
             } else if skeleton(&key) == skel && !skel.is_empty() {
@@ -286,50 +309,84 @@ pub async fn dictionary_matches(
                     _ => return None,
                 }
             };
-            Some((key, weight))
+            Some(Match {
+                key,
+                weight,
+                persons,
+            })
         })
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
     out.truncate(MAX_MATCHES);
     Ok(out)
 }
 
-/// Persons carrying any of `keys`, with the best weight per query word, filtered.
+/// What to rank: for each query word its dictionary matches, and the filters.
 pub struct Candidates<'a> {
-    /// For each query word, its dictionary matches with weights.
-    pub words: &'a [Vec<(String, i64)>],
+    pub words: &'a [Vec<Match>],
     pub birth_year: Option<i64>,
     pub regions: Option<&'a [String]>,
     pub limit: i64,
 }
 
+/// Up to this many postings under the rarest query words, every person on them is scored
+/// in one statement; above it (common names in a large registry) the ranking goes tier by
+/// tier and stops as soon as the best `limit` persons are known.
+pub const EXHAUSTIVE_POSTINGS: i64 = 8_000;
+
+/// The most tier statements one search may run (each is small; the cap bounds the worst case).
+pub const MAX_TIERS: usize = 40;
+
+/// Persons carrying the query's words, best first: a person scores, for each query word, the
+/// weight of the best dictionary word they carry for it. Ties keep a fixed order, so a
+/// longer `limit` only adds to the end of a shorter one.
+///
+/// Nothing joins posting lists: every posting carries all of its person's name words, so
+/// one posting list, read in index order, tells everything about the persons on it. The
+/// search reads the rarest word's list (the dictionary counts say which) and scores the
+/// persons on it, adding the next rarest word's list only while someone outside could
+/// still rank higher. When even the rarest word is common, it looks for the best possible
+/// combination of matches first (the same word for every query word), then the next best,
+/// each statement stopping at `limit` persons: a common name needs one short statement.
 pub async fn rank(db: &Db, c: &Candidates<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    if c.words.iter().all(Vec::is_empty) {
+    let words: Vec<&[Match]> = c
+        .words
+        .iter()
+        .map(Vec::as_slice)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || c.limit <= 0 {
         return Ok(vec![]);
     }
-    // One row per (query word, matching key, weight); persons score the best match per word.
-    let mut sql = SqlBuf::new("WITH q(word, name_key, weight) AS (VALUES ");
-    let mut first = true;
-    for (i, matches) in c.words.iter().enumerate() {
-        for (key, weight) in matches {
-            if !first {
-                sql.push(", ");
-            }
-            first = false;
-            sql.push("(")
-                .bind_int(i as i64)
-                .push(", ")
-                .bind_text(key.clone())
-                .push(", ")
-                .bind_int(*weight)
-                .push(")");
+    let total = |w: &[Match]| w.iter().map(|m| m.persons).sum::<i64>();
+    let best = |w: &[Match]| w.iter().map(|m| m.weight).max().unwrap_or(0);
+    let mut order: Vec<usize> = (0..words.len()).collect();
+    order.sort_by_key(|i| (total(words[*i]), *i));
+    let mut postings = 0;
+    for step in 0..order.len() {
+        postings += total(words[order[step]]);
+        if postings > EXHAUSTIVE_POSTINGS {
+            break;
+        }
+        let from: Vec<&[Match]> = order[..=step].iter().map(|i| words[*i]).collect();
+        let ranked = score_postings(db, c, &words, &from).await?;
+        // A person carrying none of the words read so far scores at most this.
+        let outside: i64 = order[step + 1..].iter().map(|i| best(words[*i])).sum();
+        let full = ranked.len() as i64 >= c.limit;
+        if outside == 0 || (full && ranked.last().is_some_and(|(_, s)| *s > outside)) {
+            return Ok(ranked);
         }
     }
-    sql.push(
-        "), best AS (SELECT k.person_id, q.word, MAX(q.weight) AS w FROM q \
-         JOIN person_name_keys k ON k.name_key = q.name_key GROUP BY k.person_id, q.word) \
-         SELECT b.person_id, CAST(SUM(b.w) AS BIGINT) AS score FROM best b JOIN persons p ON p.id = b.person_id WHERE 1 = 1",
-    );
+    rank_by_tiers(db, c, &words).await
+}
+
+/// ` AND EXISTS (…persons p…)` for the filters, on the postings alias `d` (nothing when
+/// there are none).
+fn push_filters(sql: &mut SqlBuf, c: &Candidates<'_>) {
+    if c.birth_year.is_none() && c.regions.is_none() {
+        return;
+    }
+    sql.push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.id = d.person_id");
     if let Some(year) = c.birth_year {
         sql.push(" AND p.birth_year = ").bind_int(year);
     }
@@ -346,12 +403,169 @@ pub async fn rank(db: &Db, c: &Candidates<'_>) -> Result<Vec<(String, i64)>, sql
         }
         sql.push(")");
     }
-    sql.push(" GROUP BY b.person_id ORDER BY score DESC, b.person_id LIMIT ")
+    sql.push(")");
+}
+
+fn push_keys<'m>(sql: &mut SqlBuf, keys: impl IntoIterator<Item = &'m str>) {
+    sql.push("(");
+    for (i, key) in keys.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(key);
+    }
+    sql.push(")");
+}
+
+/// `d.names` holds the word `key` (SQLite `instr`, PostgreSQL `strpos`).
+fn push_carries(sql: &mut SqlBuf, db: &Db, key: &str) {
+    sql.push(match db.backend {
+        Backend::Sqlite => "instr(d.names, ",
+        Backend::Postgres => "strpos(d.names, ",
+    })
+    .bind_text(format!(" {key} "))
+    .push(") > 0");
+}
+
+/// Scores every person on the posting lists of `from`'s words over all query words, in
+/// one statement; the best `limit` come back.
+async fn score_postings(
+    db: &Db,
+    c: &Candidates<'_>,
+    words: &[&[Match]],
+    from: &[&[Match]],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut sql = SqlBuf::new("SELECT person_id, score FROM (SELECT DISTINCT d.person_id, CAST(");
+    for (i, matches) in words.iter().enumerate() {
+        if i > 0 {
+            sql.push(" + ");
+        }
+        // Matches come best first, so the first word carried gives the word's weight.
+        sql.push("(CASE");
+        for m in matches.iter() {
+            sql.push(" WHEN ");
+            push_carries(&mut sql, db, &m.key);
+            sql.push(" THEN ").bind_int(m.weight);
+        }
+        sql.push(" ELSE 0 END)");
+    }
+    sql.push(" AS BIGINT) AS score FROM person_name_keys d WHERE d.name_key IN ");
+    push_keys(
+        &mut sql,
+        from.iter().flat_map(|w| w.iter().map(|m| m.key.as_str())),
+    );
+    push_filters(&mut sql, c);
+    sql.push(") s ORDER BY score DESC, person_id LIMIT ")
         .bind_int(c.limit);
     let rows = sql.query().fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| Ok((r.try_get("person_id")?, r.try_get("score")?)))
         .collect()
+}
+
+/// A combination of match levels, one per query word (0: the word is not matched).
+#[derive(Clone, Debug)]
+struct Tier {
+    levels: Vec<i64>,
+    score: i64,
+}
+
+/// Every combination of the words' match levels that matches at least one word, best first
+/// (ties in a fixed order), at most `MAX_TIERS`.
+fn tiers(words: &[&[Match]]) -> Vec<Tier> {
+    let levels: Vec<Vec<i64>> = words
+        .iter()
+        .map(|w| {
+            let mut l: Vec<i64> = w.iter().map(|m| m.weight).collect();
+            l.sort_unstable_by(|a, b| b.cmp(a));
+            l.dedup();
+            l.push(0);
+            l
+        })
+        .collect();
+    let mut all = vec![Tier {
+        levels: vec![],
+        score: 0,
+    }];
+    for options in &levels {
+        let mut next = Vec::with_capacity(all.len() * options.len());
+        for t in &all {
+            for level in options {
+                let mut levels = t.levels.clone();
+                levels.push(*level);
+                next.push(Tier {
+                    levels,
+                    score: t.score + level,
+                });
+            }
+        }
+        // Only the best tiers can ever be reached; keep the list small for six-word queries.
+        next.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| b.levels.cmp(&a.levels)));
+        next.truncate(4 * MAX_TIERS);
+        all = next;
+    }
+    all.retain(|t| t.score > 0);
+    all.truncate(MAX_TIERS);
+    all
+}
+
+/// The tier-by-tier ranking: for each combination of levels, best first, the persons who
+/// carry a word at that level for every matched query word, in person-id order, until
+/// `limit` are found. A person is first found in the best combination they satisfy (every
+/// better one was read in full before), so the score is exact.
+async fn rank_by_tiers(
+    db: &Db,
+    c: &Candidates<'_>,
+    words: &[&[Match]],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut found: Vec<(String, i64)> = vec![];
+    let mut seen = std::collections::HashSet::new();
+    for tier in tiers(words) {
+        // The words this tier constrains, each with its keys at the tier's level.
+        let mut parts: Vec<(i64, Vec<&str>)> = words
+            .iter()
+            .zip(&tier.levels)
+            .filter(|(_, level)| **level > 0)
+            .map(|(w, level)| {
+                let keys: Vec<&Match> = w.iter().filter(|m| m.weight == *level).collect();
+                (
+                    keys.iter().map(|m| m.persons).sum::<i64>(),
+                    keys.iter().map(|m| m.key.as_str()).collect(),
+                )
+            })
+            .collect();
+        // Read the rarest part's postings; the others are checked on the same rows.
+        parts.sort_by_key(|(persons, _)| *persons);
+        let Some((_, driving)) = parts.first() else {
+            continue;
+        };
+        let want = c.limit + found.len() as i64;
+        let mut sql =
+            SqlBuf::new("SELECT DISTINCT d.person_id FROM person_name_keys d WHERE d.name_key IN ");
+        push_keys(&mut sql, driving.iter().copied());
+        for (_, keys) in &parts[1..] {
+            sql.push(" AND (");
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                push_carries(&mut sql, db, key);
+            }
+            sql.push(")");
+        }
+        push_filters(&mut sql, c);
+        sql.push(" ORDER BY d.person_id LIMIT ").bind_int(want);
+        for row in sql.query().fetch_all(&db.pool).await? {
+            let id: String = row.try_get("person_id")?;
+            if seen.insert(id.clone()) {
+                found.push((id, tier.score));
+                if found.len() as i64 >= c.limit {
+                    return Ok(found);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 // --- journeys ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0005_privacy"),
     migration!("0006_person_details"),
     migration!("0007_jobs"),
+    migration!("0008_search_speed"),
     migration!("0009_recruiters"),
 ];
 
