@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
     measure_search(deps, &queries[..queries.len().min(50)]).await?;
     let (times, found) = measure_search(deps, &queries).await?;
     let hits = found.iter().filter(|f| **f).count();
-    for kind in 0..4 {
+    for (kind, name) in KINDS.iter().enumerate() {
         let of_kind: Vec<Duration> = times
             .iter()
             .enumerate()
@@ -95,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
         let (k50, k95) = percentiles(of_kind);
         println!(
             "  {:<28} p50 {:>8.2} ms  p95 {:>8.2} ms",
-            KINDS[kind],
+            name,
             ms(k50),
             ms(k95)
         );
