@@ -27,7 +27,7 @@ use crate::platform::db::{SqlBuf, Tx};
 use crate::platform::i18n::{Locale, Tr};
 use crate::platform::ids::new_id;
 
-pub const BATCH: usize = 2000;
+pub const BATCH: usize = 10_000;
 const REQUIRED: [&str; 4] = ["pinfl", "kind", "date", "country"];
 
 /// A rejected row: where, and why (a message id).
