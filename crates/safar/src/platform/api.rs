@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         crate::people::api::update_details,
         crate::people::import_pages::status,
         crate::recruiters::public::api_check,
+        crate::recruiters::report_pages::api_submit,
         crate::recruiters::api::create,
         crate::recruiters::api::update,
         crate::recruiters::api::read,

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0007_jobs"),
     migration!("0008_search_speed"),
     migration!("0009_recruiters"),
+    migration!("0010_reports"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -7,6 +7,8 @@ pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod public;
+pub mod report_pages;
+pub mod reports;
 pub mod service;
 pub mod store;
 
@@ -22,6 +24,15 @@ const ID: &str = "/recruiters/00000000-0000-0000-0000-000000000000";
 pub const ROUTES: &[Route] = &[
     Route::new("GET", "/check", Access::Public),
     Route::new("GET", "/api/v1/public/recruiters", Access::Public),
+    Route::new("GET", "/report", Access::Public),
+    Route::new("POST", "/report", Access::Public),
+    Route::new("GET", "/report/sent", Access::Public),
+    Route::new("POST", "/api/v1/public/reports", Access::Public),
+    Route::new(
+        "GET",
+        "/recruiters/watch",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
     Route::new(
         "GET",
         "/recruiters",
@@ -88,6 +99,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/check", get(public::page_check))
         .route("/api/v1/public/recruiters", get(public::api_check))
+        .route(
+            "/report",
+            get(report_pages::form).post(report_pages::submit).layer(
+                axum::extract::DefaultBodyLimit::max(report_pages::FORM_LIMIT),
+            ),
+        )
+        .route("/report/sent", get(report_pages::sent))
+        .route("/api/v1/public/reports", post(report_pages::api_submit))
+        .route("/recruiters/watch", get(report_pages::watch))
         .route("/recruiters", get(pages::list).post(pages::create))
         .route("/recruiters/new", get(pages::new_form))
         .route("/recruiters/queue", get(pages::queue))

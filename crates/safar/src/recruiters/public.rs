@@ -44,7 +44,7 @@ pub struct PublicEntry {
     pub status: String,
     /// YYYY-MM-DD, when licensed.
     pub valid_until: Option<String>,
-    /// `local_agency` or `foreign_operator`.
+    /// `local_agency`, `foreign_operator`, or `intermediary` (a reported, unlicensed one).
     pub kind: String,
     pub country: String,
     pub sanctions: Vec<Sanction>,
@@ -61,6 +61,22 @@ pub struct PublicResults {
 pub struct CheckQuery {
     /// A name (any script or spelling), a licence number (`PEA-…`) or a 9-digit STIR.
     pub q: Option<String>,
+}
+
+/// Flagged watch-list entries are shown as "reported": not licensed, reported by workers.
+fn reported(e: super::reports::WatchEntry) -> PublicEntry {
+    PublicEntry {
+        name_other_script: super::service::other_script(&e.display_name),
+        name: e.display_name,
+        licence_no: None,
+        stir: None,
+        status: "reported".into(),
+        valid_until: None,
+        kind: "intermediary".into(),
+        country: String::new(),
+        sanctions: vec![],
+        demo: false,
+    }
 }
 
 /// What was typed: an identifier (STIR, licence number) and/or name words.
@@ -99,6 +115,13 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
         let licence = licences.iter().find(|l| l.recruiter_id == recruiter.id);
         let sanctions = sanctions(db, &recruiter.id, since).await?;
         entries.push(entry(recruiter, licence, sanctions));
+    }
+    // A phone number (possibly also read as a STIR) or the name of a reported intermediary.
+    let phone = crate::accounts::model::parse_phone(q).ok();
+    let room = MAX_RESULTS - entries.len() as i64;
+    if room > 0 {
+        let flagged = super::reports::flagged_matching(db, &words, phone.as_deref(), room).await?;
+        entries.extend(flagged.into_iter().map(reported));
     }
     Ok(entries)
 }

@@ -515,3 +515,181 @@ async fn officers_work_from_pages_and_a_queue() {
     );
     assert_eq!(citizen.get("/check").await.status, StatusCode::OK);
 }
+
+async fn report(client: &mut Client, body: Value) -> StatusCode {
+    client
+        .post_json("/api/v1/public/reports", &body)
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn reports_about_one_intermediary_gather_and_flag_it_on_the_public_check() {
+    let app = TestApp::new().await;
+    let mut visitor = app.client();
+    let first = json!({"intermediary_name": "Tez Viza Servis", "phones": ["90 555 12 34"],
+        "fee_paid": 1500, "currency": "USD", "description": "Took money for a Korean visa and vanished."});
+    assert_eq!(report(&mut visitor, first).await, StatusCode::CREATED);
+    // Another spelling, another script: the same entry.
+    let second = json!({"intermediary_name": "Тез Виза Сервис", "phones": [],
+        "description": "Asked 2000 dollars for a job in the UK."});
+    assert_eq!(report(&mut app.client(), second).await, StatusCode::CREATED);
+    assert_eq!(
+        check(&mut visitor, "Tez Viza").await["items"],
+        json!([]),
+        "two reports: not yet"
+    );
+    // A different name but the same phone: still the same intermediary.
+    let third = json!({"intermediary_name": "Jasur aka", "phones": ["+998905551234"],
+        "description": "Kept my passport for two weeks."});
+    assert_eq!(report(&mut app.client(), third).await, StatusCode::CREATED);
+    assert_eq!(app.count("SELECT COUNT(*) FROM watch_entries").await, 1);
+    for q in ["Tez Viza", "тез виза", "90 555 12 34"] {
+        let items = check(&mut visitor, q).await["items"].clone();
+        assert_eq!(items.as_array().map(Vec::len), Some(1), "{q}: {items}");
+        assert_eq!(items[0]["status"], "reported", "{q}");
+        assert!(items[0]["licence_no"].is_null());
+    }
+    assert_eq!(app.audit_count("report.create").await, 3);
+
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let watch = officer.get("/recruiters/watch?lang=en").await;
+    assert_eq!(watch.status, StatusCode::OK);
+    assert!(
+        watch.body.contains("Tez Viza Servis") && watch.body.contains("+998905551234"),
+        "{}",
+        watch.body
+    );
+    let mut operator = app.signed_in(Role::Operator).await;
+    assert_eq!(
+        operator.get("/recruiters/watch").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_report_needs_who_and_what_and_refuses_files_that_are_not_what_they_claim() {
+    let app = TestApp::new().await;
+    let mut visitor = app.client();
+    for (body, field) in [
+        (
+            json!({"description": "Something bad happened"}),
+            "intermediary_name",
+        ),
+        (
+            json!({"intermediary_name": "X Agency", "description": "short"}),
+            "description",
+        ),
+        (
+            json!({"intermediary_name": "X Agency", "phones": ["12"], "description": "Something bad happened"}),
+            "phones",
+        ),
+        (
+            json!({"intermediary_name": "X Agency", "fee_paid": 100, "currency": "XYZ", "description": "Something bad happened"}),
+            "currency",
+        ),
+        (
+            json!({"intermediary_name": "X Agency", "fee_paid": -5, "currency": "USD", "description": "Something bad happened"}),
+            "fee_paid",
+        ),
+    ] {
+        let res = visitor.post_json("/api/v1/public/reports", &body).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(res.body.contains(field), "{body}: {}", res.body);
+    }
+    let wrong_type = visitor
+        .post_json(
+            "/api/v1/public/reports",
+            &json!({"intermediary_name": ["a"], "description": 5}),
+        )
+        .await;
+    assert!(wrong_type.status.is_client_error());
+
+    let multipart = |file: &[u8]| {
+        let boundary = "----report-boundary";
+        let mut body = Vec::new();
+        for (name, value) in [
+            ("intermediary_name", "<script>alert('x')</script> Agency"),
+            ("description", "They asked for 500 dollars up front."),
+            ("fee_paid", "5 000 000"),
+            ("currency", "UZS"),
+        ] {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"receipt.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    };
+    let (ct, body) = multipart(b"MZ\x90\x00 this is a program, not a photo");
+    let res = visitor
+        .request(
+            http::Method::POST,
+            "/report?lang=en",
+            Some(&ct),
+            axum::body::Body::from(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Only photos"), "{}", res.body);
+    assert!(
+        res.body.contains("They asked for 500 dollars"),
+        "what was typed is kept"
+    );
+    assert!(!res.body.contains("<script>alert"), "and escaped");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM intermediary_reports").await,
+        0
+    );
+
+    let (ct, body) = multipart(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but png-signed");
+    let res = visitor
+        .request(
+            http::Method::POST,
+            "/report",
+            Some(&ct),
+            axum::body::Body::from(body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location(), "/report/sent");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM report_files WHERE content_type = 'image/png'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM intermediary_reports WHERE fee_paid = 5000000")
+            .await,
+        1
+    );
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let watch = officer.get("/recruiters/watch").await;
+    assert!(
+        watch.body.contains("&#60;script&#62;alert") && !watch.body.contains("<script>alert"),
+        "hostile names are shown escaped"
+    );
+}
+
+#[tokio::test]
+async fn one_address_cannot_flood_the_report_form() {
+    let app = TestApp::new().await;
+    let mut visitor = app.client();
+    let report =
+        json!({"intermediary_name": "Flood Agency", "description": "Something bad happened"});
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            visitor
+                .post_json("/api/v1/public/reports", &report)
+                .await
+                .status,
+        );
+    }
+    assert_eq!(statuses[..10], [StatusCode::CREATED; 10]);
+    assert_eq!(statuses[10..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM intermediary_reports").await,
+        10
+    );
+}
