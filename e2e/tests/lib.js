@@ -210,3 +210,14 @@ export function strongPassword() {
   }
   return s;
 }
+
+/** A valid PINFL: gender/century digit, DDMMYY, six digits, check digit (weights 7, 3, 1). */
+export function pinfl(date, female) {
+  const [y, m, d] = date.split('-');
+  const century = Math.floor((Number(y) - 1800) / 100);
+  const first = 1 + 2 * century + (female ? 1 : 0);
+  const body = `${first}${d}${m}${y.slice(2)}${digits(6)}`;
+  const weights = [7, 3, 1];
+  const sum = [...body].reduce((acc, ch, i) => acc + Number(ch) * weights[i % 3], 0);
+  return `${body}${sum % 10}`;
+}

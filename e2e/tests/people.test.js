@@ -6,23 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
   accounts, checkA11y, clickAndWait, closePage, digits, launch, mainSubmit, newPage, pathOf,
-  signIn, visit,
+  pinfl, signIn, visit,
 } from './lib.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** A valid PINFL: gender/century digit, DDMMYY, six digits, check digit (weights 7, 3, 1). */
-function pinfl(date, female) {
-  const [y, m, d] = date.split('-');
-  const century = Math.floor((Number(y) - 1800) / 100);
-  const first = 1 + 2 * century + (female ? 1 : 0);
-  const body = `${first}${d}${m}${y.slice(2)}${digits(6)}`;
-  const weights = [7, 3, 1];
-  const sum = [...body].reduce((acc, ch, i) => acc + Number(ch) * weights[i % 3], 0);
-  return `${body}${sum % 10}`;
-}
 
 test('an operator registers a person in Latin and finds them typed in Cyrillic', async () => {
   const { operator } = accounts();

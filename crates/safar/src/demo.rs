@@ -28,6 +28,16 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     add_people(&db, &keys, args.scale).await?;
     let recruiters = crate::recruiters::demo::populate(&db, &Clock::default(), 24, true).await?;
     println!("recruiters: {recruiters} demo agencies and operators, licences in every state");
+    let deps = crate::people::service::Deps {
+        db: &db,
+        clock: &Clock::default(),
+        keys: &keys,
+    };
+    let (vacancies, agency) = crate::vacancies::demo::populate(deps).await?;
+    if let Some(agency) = agency {
+        scope_recruiter_staff(&db, &agency).await?;
+    }
+    println!("vacancies: {vacancies} under every legal channel, with applications at every step");
     if args.no_serve {
         db.close().await;
         return Ok(());
@@ -134,6 +144,18 @@ async fn add_people(db: &Db, keys: &DataKeys, scale: u64) -> anyhow::Result<()> 
     if summary.skipped > 0 {
         println!("people: {} skipped (PINFL taken)", summary.skipped);
     }
+    Ok(())
+}
+
+/// The demo recruiter_staff account works for the demo agency with the applications; its
+/// scope can only be set once the agency exists.
+async fn scope_recruiter_staff(db: &Db, agency: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE role_grants SET scope_kind = 'recruiter', scope_value = $1 WHERE role = 'recruiter_staff'",
+    )
+    .bind(agency)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

@@ -11,3 +11,4 @@ pub mod platform;
 pub mod recruiters;
 pub mod reference;
 pub mod server;
+pub mod vacancies;

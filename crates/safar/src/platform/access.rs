@@ -68,7 +68,7 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Citizen => &[OwnAccount],
+            Role::Citizen => &[OwnAccount, ApplyToVacancies],
             Role::Admin => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -107,6 +107,16 @@ impl Role {
                 ManageLegalHolds,
                 ViewRecruiters,
                 ManageRecruiters,
+                VerifyVacancies,
+                ListVacancies,
+            ],
+            // Scoped to their agency (`recruiter:<id>`): its vacancies and their applicants.
+            Role::RecruiterStaff => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                PostVacancies,
+                ListVacancies,
             ],
             Role::PdoManager | Role::ReintegrationOfficer => &[
                 OwnAccount,
@@ -164,6 +174,14 @@ pub enum Permission {
     ViewRecruiters,
     /// Register recruiters and decide on their licences (licensing officers).
     ManageRecruiters,
+    /// Apply to vacancies and follow one's own applications (citizens).
+    ApplyToVacancies,
+    /// The staff list of vacancies: licensing officers see all, recruiter staff their agency's.
+    ListVacancies,
+    /// Post an agency's vacancies and move their applications (scoped to the agency).
+    PostVacancies,
+    /// Verify vacancies against their channel and the employer-pays rule; see them all.
+    VerifyVacancies,
     /// See passport numbers.
     ViewPassport,
     /// Record departures and returns.
@@ -175,7 +193,10 @@ pub enum Permission {
 impl Permission {
     /// Whether a scoped grant limits this permission. Personal permissions are not scoped.
     pub fn is_scoped(self) -> bool {
-        !matches!(self, Permission::OwnAccount | Permission::StaffWorkspace)
+        !matches!(
+            self,
+            Permission::OwnAccount | Permission::StaffWorkspace | Permission::ApplyToVacancies
+        )
     }
 }
 

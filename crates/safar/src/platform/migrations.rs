@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0008_search_speed"),
     migration!("0009_recruiters"),
     migration!("0010_reports"),
+    migration!("0011_vacancies"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

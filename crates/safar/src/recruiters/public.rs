@@ -157,13 +157,14 @@ fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> P
     }
 }
 
-/// The per-address limit, shared by the page and the API; `false` means answer 429.
-fn admit(st: &AppState, ctx: &Ctx) -> bool {
+/// The per-address limit, shared by the pages and the API of every public lookup
+/// (`kind`: `recruiter` or `vacancy`, for the statistics); `false` means answer 429.
+pub fn admit(st: &AppState, ctx: &Ctx, kind: &'static str) -> bool {
     let key = format!("check:{}", ctx.actor.meta.ip);
     let limit = st.config.public_lookups_per_minute;
     let allowed = st.usage.limiter.allow(&key, limit, st.clock.now_ms());
     if !allowed {
-        st.usage.tally.add("recruiter", "limited");
+        st.usage.tally.add(kind, "limited");
     }
     allowed
 }
@@ -186,7 +187,7 @@ pub async fn api_check(
     ctx: Ctx,
     Query(query): Query<CheckQuery>,
 ) -> Response {
-    if !admit(&st, &ctx) {
+    if !admit(&st, &ctx, "recruiter") {
         return ServiceError::TooManyAttempts.into_response();
     }
     let result = check(&st.db, &st.clock, query.q.as_deref().unwrap_or("")).await;
@@ -215,7 +216,7 @@ pub async fn page_check(
     let q = query.q.unwrap_or_default();
     let searched = !q.trim().is_empty();
     let (items, error) = if searched {
-        if !admit(&st, &ctx) {
+        if !admit(&st, &ctx, "recruiter") {
             return ServiceError::TooManyAttempts.into_response();
         }
         let result = check(&st.db, &st.clock, &q).await;

@@ -85,28 +85,18 @@ impl ReportForm {
         }
     }
 
-    /// Amounts are whole numbers; spaces and separators people type are ignored.
-    fn amount(text: &str) -> Result<Option<i64>, ()> {
-        let digits: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}'))
-            .collect();
-        if digits.is_empty() {
-            return Ok(None);
-        }
-        digits.parse::<i64>().map(Some).map_err(|_| ())
-    }
-
     fn to_report(&self) -> Result<NewReport, FieldError> {
         let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
-        let fee_asked = Self::amount(&self.fee_asked).map_err(|_| FieldError {
-            field: "fee_asked",
-            message: "err-amount",
-        })?;
-        let fee_paid = Self::amount(&self.fee_paid).map_err(|_| FieldError {
-            field: "fee_paid",
-            message: "err-amount",
-        })?;
+        let fee_asked =
+            crate::platform::web::forms::parse_amount(&self.fee_asked).map_err(|_| FieldError {
+                field: "fee_asked",
+                message: "err-amount",
+            })?;
+        let fee_paid =
+            crate::platform::web::forms::parse_amount(&self.fee_paid).map_err(|_| FieldError {
+                field: "fee_paid",
+                message: "err-amount",
+            })?;
         Ok(NewReport {
             intermediary_name: self.intermediary_name.clone(),
             phones: self.phones.lines().map(str::to_string).collect(),

@@ -609,3 +609,38 @@ pub async fn read(db: &Db, actor: &Actor, id: &str) -> ServiceResult<RecruiterRe
         licence,
     })
 }
+
+/// Whether a recruiter may place workers today, for the modules that depend on it
+/// (vacancies, applications).
+#[derive(Clone, Debug)]
+pub struct Standing {
+    pub recruiter: Recruiter,
+    pub licence: Option<Licence>,
+    /// A licence granted and within its dates; for a foreign operator, also a host-country
+    /// licence that is not suspended, revoked or expired.
+    pub may_recruit: bool,
+}
+
+pub async fn standing(db: &Db, clock: &Clock, recruiter_id: &str) -> ServiceResult<Standing> {
+    let recruiter = store::find(db, recruiter_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let licence = store::current_licences(db, std::slice::from_ref(&recruiter.id))
+        .await?
+        .into_iter()
+        .next();
+    let today = today(clock).to_string();
+    let licensed = licence.as_ref().is_some_and(|l| {
+        l.state == LicenceState::Licensed.as_str()
+            && l.valid_to.as_deref().is_some_and(|to| to >= today.as_str())
+    });
+    let host_ok = !matches!(
+        recruiter.host_licence_state.as_str(),
+        "suspended" | "revoked" | "expired"
+    );
+    Ok(Standing {
+        may_recruit: licensed && host_ok,
+        recruiter,
+        licence,
+    })
+}

@@ -17,7 +17,7 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Regions, districts, countries, sectors and languages, named in `locale`. The codes of
+    /// Regions, districts, countries, sectors, languages and legal channels, named in `locale`. The codes of
     /// these tables never collide (ISO 3166-2 with a dash, 7-digit SOATO, 2-letter upper-case
     /// ISO 3166-1, 4-digit ISCO, 2-letter lower-case ISO 639-1).
     pub async fn load(db: &Db, locale: Locale) -> Result<Self, sqlx::Error> {
@@ -45,6 +45,10 @@ impl Labels {
             for c in store::coded_list(db, table).await? {
                 names.insert(c.code, c.names.get(locale).to_string());
             }
+        }
+        // Channel codes (`KR-EPS`) never start with `UZ-`, so they do not collide either.
+        for (_, channel) in store::channels(db).await? {
+            names.insert(channel.code, channel.names.get(locale).to_string());
         }
         Ok(Labels { names })
     }

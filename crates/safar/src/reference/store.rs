@@ -116,7 +116,8 @@ pub struct Channel {
     pub names: Names,
 }
 
-pub async fn destinations(db: &Db) -> Result<Vec<Destination>, sqlx::Error> {
+/// Every legal channel with the country it leads to.
+pub async fn channels(db: &Db) -> Result<Vec<(String, Channel)>, sqlx::Error> {
     let channel_rows =
         sqlx::query("SELECT code, country_iso2, kind, name_en, name_ru, name_uz_latn FROM channels ORDER BY code").fetch_all(&db.pool).await?;
     let mut channels: Vec<(String, Channel)> = Vec::new();
@@ -137,6 +138,11 @@ pub async fn destinations(db: &Db) -> Result<Vec<Destination>, sqlx::Error> {
             },
         ));
     }
+    Ok(channels)
+}
+
+pub async fn destinations(db: &Db) -> Result<Vec<Destination>, sqlx::Error> {
+    let channels = channels(db).await?;
     let rows = sqlx::query(
         "SELECT iso2, name_en, name_ru, name_uz_latn, currency, legal_channels, worker_must_never_pay, \
          where_to_complain, reliability FROM destinations ORDER BY name_en",

@@ -19,3 +19,4 @@ mod recruiters;
 mod reference;
 mod routes;
 mod synthetic;
+mod vacancies;

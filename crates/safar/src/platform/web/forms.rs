@@ -62,3 +62,17 @@ pub fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response
         }
     }
 }
+
+/// An amount typed in a form: a whole number; the spaces and separators people type
+/// (`5 000 000`, `1,500`) are ignored. Empty is `None`; anything else is an error (its
+/// message key).
+pub fn parse_amount(text: &str) -> Result<Option<i64>, &'static str> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | '.' | '\u{a0}'))
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    digits.parse::<i64>().map(Some).map_err(|_| "err-amount")
+}

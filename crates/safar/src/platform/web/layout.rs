@@ -35,6 +35,9 @@ pub struct Page {
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "nav-home", Some(Permission::OwnAccount)),
     ("/check", "nav-check", Some(Permission::OwnAccount)),
+    ("/vacancies", "nav-vacancies", Some(Permission::OwnAccount)),
+    ("/applications", "nav-applications", Some(Permission::ApplyToVacancies)),
+    ("/vacancies/manage", "nav-vacancies-manage", Some(Permission::ListVacancies)),
     ("/people", "nav-people", Some(Permission::ViewPersons)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
     ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
@@ -48,6 +51,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/account", "nav-account", Some(Permission::OwnAccount)),
     ("/", "nav-home", None),
     ("/check", "nav-check", None),
+    ("/vacancies", "nav-vacancies", None),
     ("/login", "nav-login", None),
     ("/register", "nav-register", None),
 ];

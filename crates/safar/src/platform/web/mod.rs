@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::reference::router())
         .merge(crate::people::router())
         .merge(crate::recruiters::router())
+        .merge(crate::vacancies::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -56,6 +56,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::reference::ROUTES,
         crate::people::ROUTES,
         crate::recruiters::ROUTES,
+        crate::vacancies::ROUTES,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,305 @@
+//! Applications: a citizen applies to an open vacancy from their account (with their
+//! consent to job matching), the recruiter's staff move the application along, ranked by a
+//! match score whose parts are shown, and a departure becomes the person's journey.
+
+use serde_json::json;
+
+use super::model::{AppAction, AppState, Offered, Wanted, app_transition, match_score};
+use super::service::{public_view, require_agency};
+use super::store::{self, Application, NewEvent, Vacancy};
+use crate::people::privacy::{self, NewConsent};
+use crate::people::service::{Deps, NewJourney};
+use crate::platform::access::{AccessError, Actor, Permission, Role};
+use crate::platform::audit::{self, Event};
+use crate::platform::error::{ServiceError, ServiceResult};
+use crate::platform::ids::new_id;
+
+/// What a citizen sends to apply.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ApplyInput {
+    /// Agreement that the recruiter may see the applicant's profile to match them to this
+    /// vacancy (recorded as consent to `job_matching`). Not needed if already given.
+    #[serde(default)]
+    pub consent: bool,
+}
+
+/// The citizen's own person record; an account without one completes its profile first.
+async fn own_person(deps: Deps<'_>, actor: &Actor) -> ServiceResult<String> {
+    actor.require(Permission::ApplyToVacancies)?;
+    crate::people::service::own_person_id(deps.db, actor)
+        .await?
+        .ok_or(ServiceError::Conflict("err-profile-needed"))
+}
+
+async fn score_for(
+    deps: Deps<'_>,
+    v: &Vacancy,
+    person_id: &str,
+) -> ServiceResult<(i64, Vec<super::model::ScorePart>)> {
+    let person = crate::people::store::find(deps.db, person_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let details = crate::people::details::load(deps.db, deps.keys, person_id).await?;
+    let languages: Vec<(String, String)> = details
+        .languages
+        .into_iter()
+        .map(|l| (l.language, l.level))
+        .collect();
+    Ok(match_score(
+        &Wanted {
+            sector_isco: &v.sector,
+            language: &v.language,
+            language_level: &v.language_level,
+            regions: &v.regions,
+        },
+        &Offered {
+            skills: &details.skills,
+            languages: &languages,
+            region: &person.region_iso,
+        },
+    ))
+}
+
+/// A citizen applies to an open vacancy; returns the application.
+pub async fn apply(
+    deps: Deps<'_>,
+    actor: &Actor,
+    reference: &str,
+    input: &ApplyInput,
+) -> ServiceResult<Application> {
+    let person_id = own_person(deps, actor).await?;
+    let (vacancy, view) = public_view(deps.db, deps.clock, reference).await?;
+    if !view.open {
+        return Err(ServiceError::Conflict("err-vacancy-closed"));
+    }
+    if !privacy::allows(deps.db, &person_id, "job_matching", "").await? {
+        if !input.consent {
+            return Err(ServiceError::invalid("consent", "err-consent-needed"));
+        }
+        let consent = NewConsent {
+            purpose: "job_matching".into(),
+            partner: None,
+            channel: Some("web".into()),
+        };
+        privacy::give(deps, actor, &person_id, &consent).await?;
+    }
+    let (score, score_parts) = score_for(deps, &vacancy, &person_id).await?;
+    let now = deps.clock.now_ms();
+    let application = Application {
+        id: new_id(),
+        vacancy_id: vacancy.id.clone(),
+        person_id: person_id.clone(),
+        state: AppState::Applied.as_str().into(),
+        score,
+        score_parts,
+        journey_id: None,
+        flagged_at_ms: None,
+        flag_reason: String::new(),
+        created_at_ms: now,
+    };
+    let mut tx = deps.db.begin().await?;
+    if !store::insert_application(&mut tx, &application, now).await? {
+        return Err(ServiceError::Conflict("err-already-applied"));
+    }
+    let event = NewEvent {
+        subject_id: &application.id,
+        action: "apply",
+        from: "",
+        to: AppState::Applied.as_str(),
+        reason: "",
+        actor_id: actor.user_id(),
+    };
+    store::insert_application_event(&mut tx, &event, now).await?;
+    let details = json!({ "vacancy": vacancy.reference, "score": score });
+    audit::append(
+        &mut tx,
+        actor,
+        Some(Role::Citizen),
+        now,
+        Event::new("application.create", "person", &person_id).with(details),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(application)
+}
+
+/// What goes with a step: the departure date for `depart` (today if left out).
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// YYYY-MM-DD, for `depart`.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// Moves an application along. The applicant may only withdraw; every other step is the
+/// recruiter's staff's, for their own vacancies. `depart` records the departure journey in
+/// the same transaction.
+pub async fn step(
+    deps: Deps<'_>,
+    actor: &Actor,
+    id: &str,
+    action: &str,
+    input: &StepInput,
+) -> ServiceResult<Application> {
+    let action = AppAction::parse(action).ok_or(ServiceError::NotFound)?;
+    let mut tx = deps.db.begin().await?;
+    let application = store::application(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let vacancy = store::by_id(&mut tx, &application.vacancy_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    tx.commit().await?;
+    let acting = if action.by_applicant() {
+        let own = crate::people::service::own_person_id(deps.db, actor).await?;
+        if own.as_deref() != Some(application.person_id.as_str()) {
+            return Err(if actor.is_signed_in() {
+                AccessError::Forbidden
+            } else {
+                AccessError::Unauthenticated
+            }
+            .into());
+        }
+        Some(Role::Citizen)
+    } else {
+        require_agency(actor, &vacancy.recruiter_id)?
+    };
+    let from = AppState::parse(&application.state).ok_or(ServiceError::NotFound)?;
+    let to =
+        app_transition(from, action).ok_or(ServiceError::Conflict("err-application-transition"))?;
+    let journey = if action == AppAction::Depart {
+        let date = input
+            .date
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| crate::recruiters::service::today(deps.clock).to_string());
+        let new = NewJourney {
+            kind: "departure".into(),
+            date,
+            country: vacancy.country.clone(),
+            channel: Some("official".into()),
+            employer: Some(vacancy.employer.chars().take(200).collect()),
+            recruiter: Some(vacancy.reference.clone()),
+            sector: Some(vacancy.sector.clone()),
+            source: Some("agency".into()),
+        };
+        Some(crate::people::service::validate_journey(deps, &new).await?)
+    } else {
+        None
+    };
+    let now = deps.clock.now_ms();
+    let mut tx = deps.db.begin().await?;
+    let mut journey_id = None;
+    if let Some(journey) = &journey {
+        let person = crate::people::store::find(deps.db, &application.person_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let key = crate::people::service::journey_key(&person.pinfl, journey);
+        // The same departure already recorded by hand is not an error: the placement stands
+        // without a second journey.
+        if crate::people::store::insert_journey(&mut tx, &application.person_id, journey, &key, now)
+            .await?
+        {
+            journey_id = Some(journey.id.as_str());
+        }
+        crate::people::store::refresh_status(&mut tx, &application.person_id, now).await?;
+    }
+    if !store::set_application_state(&mut tx, id, from.as_str(), to.as_str(), journey_id, now)
+        .await?
+    {
+        return Err(ServiceError::Conflict("err-application-transition"));
+    }
+    let event = NewEvent {
+        subject_id: id,
+        action: action.as_str(),
+        from: from.as_str(),
+        to: to.as_str(),
+        reason: "",
+        actor_id: actor.user_id(),
+    };
+    store::insert_application_event(&mut tx, &event, now).await?;
+    let details = json!({ "application": id, "vacancy": vacancy.reference, "from": from.as_str(), "to": to.as_str() });
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new(
+            &format!("application.{}", action.as_str()),
+            "person",
+            &application.person_id,
+        )
+        .with(details),
+    )
+    .await?;
+    let after = store::application(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// One applicant as the recruiter sees them: enough to contact and place, no more.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Applicant {
+    #[serde(flatten)]
+    pub application: Application,
+    pub name: String,
+    pub region: String,
+    pub phones: Vec<String>,
+}
+
+/// A vacancy's applicants, best match first, for its recruiter's staff. Reading them is a
+/// staff read of personal data: it is audited, once per list.
+pub async fn applicants(
+    deps: Deps<'_>,
+    actor: &Actor,
+    reference: &str,
+) -> ServiceResult<(Vacancy, Vec<Applicant>)> {
+    let vacancy = store::by_reference(deps.db, reference)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let acting = require_agency(actor, &vacancy.recruiter_id)?;
+    let mut out = vec![];
+    for application in store::applications_of_vacancy(deps.db, &vacancy.id).await? {
+        let Some(person) = crate::people::store::find(deps.db, &application.person_id).await?
+        else {
+            continue;
+        };
+        out.push(Applicant {
+            name: format!("{} {}", person.family_name, person.given_name),
+            region: person.region_iso,
+            phones: crate::people::store::phones(deps.db, &person.id).await?,
+            application,
+        });
+    }
+    let now = deps.clock.now_ms();
+    let mut tx = deps.db.begin().await?;
+    let details = json!({ "reference": vacancy.reference, "applicants": out.len(), "purpose": "recruitment" });
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("vacancy.applicants.read", "vacancy", &vacancy.id).with(details),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((vacancy, out))
+}
+
+/// A citizen's own applications with the vacancies they are for.
+pub async fn mine(deps: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<(Application, Vacancy)>> {
+    let person_id = match own_person(deps, actor).await {
+        Ok(id) => id,
+        Err(ServiceError::Conflict(_)) => return Ok(vec![]),
+        Err(e) => return Err(e),
+    };
+    let mut out = vec![];
+    for application in store::applications_of_person(deps.db, &person_id).await? {
+        if let Some(vacancy) = store::find(deps.db, &application.vacancy_id).await? {
+            out.push((application, vacancy));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,666 @@
+//! Vacancies and applications: the vacancy state machine and who may move it, the
+//! employer-pays rule, the public reference check and search, applying with consent, the
+//! ranked applicants of one agency only, and a departure that becomes a journey.
+
+use http::StatusCode;
+use safar::people::model::{Gender, Pinfl, parse_date};
+use safar::platform::access::Role;
+use serde_json::{Value, json};
+
+use crate::support::{Client, TestApp};
+
+fn day(offset: i64) -> String {
+    (time::OffsetDateTime::now_utc().date() + time::Duration::days(offset)).to_string()
+}
+
+/// A local agency with a licence valid from last month for a year; returns its id.
+async fn licensed_agency(officer: &mut Client, name: &str, stir: &str) -> String {
+    let res = officer
+        .post_json(
+            "/api/v1/recruiters",
+            &json!({"name": name, "stir": stir, "region": "UZ-SA", "kind": "local_agency"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let id = res.json()["id"].as_str().unwrap().to_string();
+    for (action, body) in [
+        ("apply", json!({})),
+        (
+            "grant",
+            json!({"valid_from": day(-30), "valid_to": day(335)}),
+        ),
+    ] {
+        let res = officer
+            .post_json(&format!("/api/v1/recruiters/{id}/licence/{action}"), &body)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    }
+    id
+}
+
+fn job_order(fee: i64) -> Value {
+    json!({
+        "channel": "KR-EPS", "employer": "Hanbit Manufacturing Co.", "title": "Assembly line worker",
+        "sector": "8211", "positions": 12, "wage": 2100000, "currency": "KRW", "hours_per_week": 40,
+        "housing": "Dormitory", "employer_pays": "Air ticket, visa", "worker_fee": fee,
+        "language": "ko", "language_level": "A2", "regions": ["UZ-SA"], "deadline": day(30)
+    })
+}
+
+async fn post(staff: &mut Client, body: &Value) -> String {
+    let res = staff.post_json("/api/v1/vacancies", body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()["reference"].as_str().unwrap().to_string()
+}
+
+async fn act(client: &mut Client, reference: &str, action: &str) -> (StatusCode, Value) {
+    let res = client
+        .post_json(
+            &format!("/api/v1/vacancies/{reference}/actions/{action}"),
+            &json!({}),
+        )
+        .await;
+    let body = serde_json::from_str(&res.body).unwrap_or(Value::Null);
+    (res.status, body)
+}
+
+/// A citizen who completed their profile (region UZ-SA) and recorded skills and Korean.
+async fn citizen(app: &TestApp, tail: u32, skill: &str) -> (Client, String) {
+    let mut c = app.signed_in(Role::Citizen).await;
+    let pin = Pinfl::generate(parse_date("1995-03-04").unwrap(), Gender::Male, tail);
+    let form = [
+        ("family_name", "Karimov"),
+        ("given_name", "Jasur"),
+        ("birth_date", "1995-03-04"),
+        ("gender", "male"),
+        ("pinfl", pin.as_str()),
+        ("region", "UZ-SA"),
+        ("phone", "90 123 45 67"),
+    ];
+    let res = c.post_form("/account/profile", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = c.get("/account/profile").await;
+    let id = page.body.split("/api/v1/persons/").nth(1).unwrap();
+    let id = id.split('/').next().unwrap().to_string();
+    let details = json!({"skills": [skill], "languages": [{"language": "ko", "level": "A2"}]});
+    let res = c
+        .put_json(&format!("/api/v1/persons/{id}/details"), &details)
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    (c, id)
+}
+
+#[tokio::test]
+async fn a_vacancy_goes_from_draft_to_departure_with_each_step_taken_by_the_right_person() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Omad Safar xususiy bandlik agentligi",
+        "301111111",
+    )
+    .await;
+    let other = licensed_agency(
+        &mut officer,
+        "Baraka Ish xususiy bandlik agentligi",
+        "302222222",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let mut rival = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{other}"))
+        .await;
+    let mut visitor = app.client();
+
+    let reference = post(&mut staff, &job_order(0)).await;
+    assert!(reference.starts_with("V-") && reference.len() == 8);
+    let public = format!("/api/v1/public/vacancies/{reference}");
+    assert_eq!(
+        visitor.get(&public).await.status,
+        StatusCode::NOT_FOUND,
+        "drafts are not public"
+    );
+    let unknown = visitor.get("/api/v1/public/vacancies/V-ZZZZZZ").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown
+            .header("content-type")
+            .starts_with("application/problem+json")
+    );
+
+    assert_eq!(
+        act(&mut staff, &reference, "verify").await.0,
+        StatusCode::FORBIDDEN,
+        "an agency does not verify itself"
+    );
+    assert_eq!(
+        act(&mut rival, &reference, "publish").await.0,
+        StatusCode::FORBIDDEN,
+        "nor another agency's vacancy"
+    );
+    assert_eq!(
+        act(&mut staff, &reference, "publish").await.0,
+        StatusCode::CONFLICT,
+        "not before it is verified"
+    );
+    let (status, verified) = act(&mut officer, &reference, "verify").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verified["state"], "verified");
+    assert_eq!(
+        act(&mut officer, &reference, "verify").await.0,
+        StatusCode::CONFLICT,
+        "once"
+    );
+    let seen = visitor.get(&public).await.json();
+    assert_eq!(
+        (seen["status"].as_str(), seen["open"].as_bool()),
+        (Some("verified"), Some(false))
+    );
+    assert_eq!(
+        act(&mut staff, &reference, "publish").await.0,
+        StatusCode::OK
+    );
+
+    let seen = visitor.get(&public).await.json();
+    assert_eq!(seen["reference"], reference.as_str());
+    assert_eq!(seen["status"], "published");
+    assert_eq!(seen["open"], true);
+    assert_eq!(seen["recruiter"], "Omad Safar xususiy bandlik agentligi");
+    assert_eq!(seen["recruiter_licence_status"], "licensed");
+    assert_eq!(
+        (seen["country"].as_str(), seen["channel"].as_str()),
+        (Some("KR"), Some("KR-EPS"))
+    );
+    let typed = visitor
+        .get(&format!(
+            "/api/v1/public/vacancies/{}",
+            reference.to_lowercase().replace('-', "%20")
+        ))
+        .await;
+    assert_eq!(
+        typed.status,
+        StatusCode::OK,
+        "a reference typed loosely is still found"
+    );
+
+    let (mut applicant, person) = citizen(&app, 101, "8211").await;
+    let apply = format!("/api/v1/vacancies/{reference}/applications");
+    let refused = applicant.post_json(&apply, &json!({})).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "consent to job matching comes first"
+    );
+    assert!(refused.body.contains("consent"));
+    let res = applicant.post_json(&apply, &json!({"consent": true})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let application = res.json();
+    assert_eq!(
+        application["score"], 100,
+        "same occupation, Korean A2, recruited from UZ-SA"
+    );
+    assert_eq!(application["score_parts"].as_array().unwrap().len(), 3);
+    let id = application["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        applicant
+            .post_json(&apply, &json!({"consent": true}))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM consents WHERE purpose = 'job_matching' AND withdrawn_at IS NULL"
+        )
+        .await,
+        1
+    );
+
+    let (mut weaker, _) = citizen(&app, 102, "7112").await;
+    let res = weaker.post_json(&apply, &json!({"consent": true})).await;
+    assert_eq!(
+        res.json()["score"],
+        50,
+        "another occupation: language and region only"
+    );
+    let list = staff.get(&apply).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.json()["items"][0]["id"], id.as_str());
+    assert_eq!(list.json()["items"][0]["name"], "Karimov Jasur");
+    assert_eq!(list.json()["items"][1]["score"], 50, "best match first");
+    assert_eq!(
+        rival.get(&apply).await.status,
+        StatusCode::FORBIDDEN,
+        "another agency never sees the applicants"
+    );
+    assert_eq!(applicant.get(&apply).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.audit_count("vacancy.applicants.read").await >= 1,
+        "reading applicants is audited"
+    );
+
+    let step = |action: &str| format!("/api/v1/applications/{id}/{action}");
+    assert_eq!(
+        applicant
+            .post_json(&step("shortlist"), &json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        staff.post_json(&step("offer"), &json!({})).await.status,
+        StatusCode::CONFLICT,
+        "no skipping"
+    );
+    assert_eq!(
+        staff.post_json(&step("withdraw"), &json!({})).await.status,
+        StatusCode::FORBIDDEN,
+        "only the applicant withdraws"
+    );
+    for action in ["shortlist", "offer", "contract"] {
+        let res = staff.post_json(&step(action), &json!({})).await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    }
+    assert_eq!(
+        rival.post_json(&step("depart"), &json!({})).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = staff
+        .post_json(&step("depart"), &json!({"date": day(0)}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["state"], "departed");
+    assert!(
+        res.json()["journey_id"].is_string(),
+        "the departure is a journey"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM journeys WHERE kind = 'departure' AND country_iso2 = 'KR' AND channel = 'official'").await,
+        1
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM persons WHERE id = $1")
+        .bind(&person)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "abroad");
+    assert_eq!(
+        staff.post_json(&step("reject"), &json!({})).await.status,
+        StatusCode::CONFLICT,
+        "departed is final"
+    );
+
+    let mine = applicant.get("/api/v1/applications").await.json();
+    assert_eq!(mine["items"][0]["state"], "departed");
+    assert_eq!(mine["items"][0]["reference"], reference.as_str());
+    assert_eq!(app.audit_count("application.depart").await, 1);
+    assert_eq!(app.audit_count("vacancy.verify").await, 1);
+}
+
+#[tokio::test]
+async fn a_vacancy_that_charges_the_worker_cannot_be_verified() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Zafar Karvon xususiy bandlik agentligi",
+        "303333333",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let reference = post(&mut staff, &job_order(500)).await;
+    let mut officer = officer.with_header("accept-language", "en");
+    let (status, problem) = act(&mut officer, &reference, "verify").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem.to_string().contains("employer"),
+        "the reason is said: {problem}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM vacancies WHERE state = 'draft'")
+            .await,
+        1
+    );
+
+    let fixed = staff
+        .put_json(&format!("/api/v1/vacancies/{reference}"), &job_order(0))
+        .await;
+    assert_eq!(fixed.status, StatusCode::NO_CONTENT, "{}", fixed.body);
+    assert_eq!(
+        act(&mut officer, &reference, "verify").await.0,
+        StatusCode::OK
+    );
+    let again = staff
+        .put_json(&format!("/api/v1/vacancies/{reference}"), &job_order(900))
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "what was verified no longer changes"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM vacancies WHERE worker_fee > 0")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn only_a_licensed_agency_posts_and_bad_job_orders_change_nothing() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Nurli Manzil xususiy bandlik agentligi",
+        "304444444",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    for (change, field) in [
+        (json!({"channel": "XX-NOPE"}), "channel"),
+        (json!({"sector": "0000"}), "sector"),
+        (json!({"positions": 0}), "positions"),
+        (json!({"currency": "ABC"}), "currency"),
+        (json!({"deadline": day(-1)}), "deadline"),
+        (json!({"deadline": "31.12.2026"}), "deadline"),
+        (json!({"language_level": "Z9"}), "language_level"),
+        (json!({"regions": ["UZ-XX"]}), "regions"),
+        (json!({"employer": "x".repeat(5000)}), "employer"),
+        (json!({"title": "bad\u{0007}title"}), "title"),
+    ] {
+        let mut body = job_order(0);
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let res = staff.post_json("/api/v1/vacancies", &body).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{change}: {}",
+            res.body
+        );
+        assert!(res.body.contains(field), "{change}: {}", res.body);
+    }
+    let wrong_type = staff
+        .post_json(
+            "/api/v1/vacancies",
+            &json!({"positions": "many", "regions": "UZ-SA"}),
+        )
+        .await;
+    assert!(wrong_type.status.is_client_error());
+    assert_eq!(app.count("SELECT COUNT(*) FROM vacancies").await, 0);
+
+    let mut stranger = app
+        .signed_in_scoped(Role::RecruiterStaff, "recruiter:not-an-agency")
+        .await;
+    assert_eq!(
+        stranger
+            .post_json("/api/v1/vacancies", &job_order(0))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut citizen = app.signed_in(Role::Citizen).await;
+    assert_eq!(
+        citizen
+            .post_json("/api/v1/vacancies", &job_order(0))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let reference = post(&mut staff, &job_order(0)).await;
+    assert_eq!(
+        act(&mut officer, &reference, "verify").await.0,
+        StatusCode::OK
+    );
+    let res = officer
+        .post_json(
+            &format!("/api/v1/recruiters/{agency}/licence/suspend"),
+            &json!({"reason": "inspection found kept passports"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let mut staff = staff.with_header("accept-language", "en");
+    let (status, problem) = act(&mut staff, &reference, "publish").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a suspended agency publishes nothing"
+    );
+    assert!(problem.to_string().contains("licence"), "{problem}");
+    assert_eq!(
+        staff
+            .post_json("/api/v1/vacancies", &job_order(0))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        act(&mut officer, &reference, "withdraw").await.0,
+        StatusCode::OK,
+        "officers take it down"
+    );
+}
+
+#[tokio::test]
+async fn the_public_search_lists_open_vacancies_by_country_sector_and_region() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Umid Imkon xususiy bandlik agentligi",
+        "305555555",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let korea = post(&mut staff, &job_order(0)).await;
+    let mut uk_body = job_order(0);
+    uk_body["channel"] = json!("GB-SWV");
+    uk_body["sector"] = json!("9211");
+    uk_body["currency"] = json!("GBP");
+    uk_body["wage"] = json!(2300);
+    uk_body["language"] = json!("en");
+    uk_body["regions"] = json!([]);
+    let uk = post(&mut staff, &uk_body).await;
+    let draft = post(&mut staff, &job_order(0)).await;
+    for r in [&korea, &uk] {
+        assert_eq!(act(&mut officer, r, "verify").await.0, StatusCode::OK);
+        assert_eq!(act(&mut staff, r, "publish").await.0, StatusCode::OK);
+    }
+    let mut visitor = app.client();
+    let refs = |v: Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["reference"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = refs(visitor.get("/api/v1/public/vacancies").await.json());
+    assert_eq!(all.len(), 2);
+    assert!(!all.contains(&draft));
+    assert_eq!(
+        refs(
+            visitor
+                .get("/api/v1/public/vacancies?country=gb")
+                .await
+                .json()
+        ),
+        vec![uk.clone()]
+    );
+    assert_eq!(
+        refs(
+            visitor
+                .get("/api/v1/public/vacancies?sector=82")
+                .await
+                .json()
+        ),
+        vec![korea.clone()]
+    );
+    let tashkent = refs(
+        visitor
+            .get("/api/v1/public/vacancies?region=UZ-TK")
+            .await
+            .json(),
+    );
+    assert_eq!(
+        tashkent,
+        vec![uk.clone()],
+        "nationwide vacancies match every region"
+    );
+    let hostile = visitor
+        .get("/api/v1/public/vacancies?sector=%25%27%3B--")
+        .await;
+    assert_eq!(hostile.status, StatusCode::OK);
+    assert!(refs(hostile.json()).is_empty());
+
+    let page = visitor.get("/vacancies?lang=en&country=KR").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&korea) && !page.body.contains(&uk));
+    let typed = visitor
+        .get(&format!("/vacancies?reference={}", korea.to_lowercase()))
+        .await;
+    assert_eq!(typed.location(), format!("/vacancies/{korea}"));
+    let wrong = visitor.get("/vacancies?reference=nonsense&lang=en").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Do not pay"));
+    let view = visitor.get(&format!("/vacancies/{korea}?lang=ru")).await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert!(view.body.contains("Войдите, чтобы подать заявку"));
+}
+
+#[tokio::test]
+async fn staff_and_citizens_work_through_the_pages() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Ezgu Qanot xususiy bandlik agentligi",
+        "306666666",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    assert_eq!(
+        staff.get("/vacancies/new?lang=en").await.status,
+        StatusCode::OK
+    );
+    let mut form: Vec<(&str, String)> = vec![
+        ("channel", "GB-SWV".into()),
+        ("employer", "Greenfield Growers Ltd".into()),
+        ("title", "Fruit picker".into()),
+        ("sector", "9211".into()),
+        ("positions", "40".into()),
+        ("wage", "2 300".into()),
+        ("currency", "GBP".into()),
+        ("hours_per_week", "39".into()),
+        ("worker_fee", "".into()),
+        ("region", "UZ-SA".into()),
+        ("region", "UZ-QA".into()),
+        ("pdo_required", "yes".into()),
+        ("deadline", day(20)),
+    ];
+    let fields = |f: &Vec<(&'static str, String)>| {
+        f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    let mut bad = fields(&form);
+    bad[4].1 = "forty".into();
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = staff.post_form("/vacancies?lang=en", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Fruit picker"), "what was typed is kept");
+    form[2].1 = "Fruit picker <b>".into();
+    let good = fields(&form);
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = staff.post_form("/vacancies", &good).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let reference = res.location().trim_start_matches("/vacancies/").to_string();
+    let regions: String = sqlx::query_scalar("SELECT regions FROM vacancies WHERE reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(regions, "UZ-QA UZ-SA");
+    let own = staff.get(&format!("/vacancies/{reference}?lang=en")).await;
+    assert!(
+        own.body.contains("Fruit picker &#60;b&#62;")
+            || own.body.contains("Fruit picker &lt;b&gt;")
+    );
+    assert!(
+        app.client()
+            .get(&format!("/vacancies/{reference}"))
+            .await
+            .status
+            == StatusCode::NOT_FOUND
+    );
+
+    let res = officer
+        .post_form(&format!("/vacancies/{reference}/decide/verify"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = staff
+        .post_form(&format!("/vacancies/{reference}/decide/publish"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let list = staff.get("/vacancies/manage").await;
+    assert!(list.body.contains(&reference));
+
+    let (mut applicant, _) = citizen(&app, 103, "9211").await;
+    let res = applicant
+        .post_form(&format!("/vacancies/{reference}/apply?lang=en"), &[])
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "consent is asked"
+    );
+    let res = applicant
+        .post_form(
+            &format!("/vacancies/{reference}/apply"),
+            &[("consent", "yes")],
+        )
+        .await;
+    assert_eq!(res.location(), "/applications");
+    let mine = applicant.get("/applications?lang=en").await;
+    assert!(mine.body.contains(&reference) && mine.body.contains("Applied"));
+    let applicants = staff
+        .get(&format!("/vacancies/{reference}/applicants?lang=en"))
+        .await;
+    assert_eq!(applicants.status, StatusCode::OK);
+    assert!(
+        applicants.body.contains("Karimov Jasur")
+            && applicants.body.contains("the same occupation")
+    );
+    let id = applicants
+        .body
+        .split("/applications/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = applicant
+        .post_form(&format!("/applications/{id}/withdraw"), &[])
+        .await;
+    assert_eq!(res.location(), "/applications");
+    let res = staff
+        .post_form(&format!("/applications/{id}/shortlist?lang=en"), &[])
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a withdrawn application moves no further"
+    );
+    assert!(res.body.contains("not possible"), "{}", res.body);
+}
