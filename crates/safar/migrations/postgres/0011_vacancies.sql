@@ -5,6 +5,9 @@ CREATE TABLE vacancies (
     id TEXT PRIMARY KEY,
     reference TEXT NOT NULL UNIQUE,
     recruiter_id TEXT NOT NULL REFERENCES recruiters(id),
+    -- The foreign employer or scheme operator, when it is in the register: its host-country
+    -- licence falling flags the vacancy like the agency's own.
+    operator_id TEXT REFERENCES recruiters(id),
     channel TEXT NOT NULL REFERENCES channels(code),
     country_iso2 TEXT NOT NULL REFERENCES countries(iso2),
     employer TEXT NOT NULL,
@@ -59,12 +62,16 @@ CREATE TABLE applications (
     -- Set by the licence cascade when the recruiter's licence falls.
     flagged_at BIGINT,
     flag_reason TEXT NOT NULL DEFAULT '',
+    -- The recruiter whose licence fell.
+    flagged_recruiter_id TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     UNIQUE (vacancy_id, person_id)
 );
 CREATE INDEX applications_person ON applications(person_id);
 CREATE INDEX applications_vacancy ON applications(vacancy_id, score);
+CREATE INDEX applications_flagged ON applications(flagged_recruiter_id);
+CREATE INDEX vacancies_operator ON vacancies(operator_id);
 
 CREATE TABLE application_events (
     id TEXT PRIMARY KEY,
@@ -76,3 +83,15 @@ CREATE TABLE application_events (
     at BIGINT NOT NULL
 );
 CREATE INDEX application_events_application ON application_events(application_id, at);
+
+-- What a person is told on their account, e.g. that the licence of the agency they applied
+-- through has been suspended.
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES persons(id),
+    kind TEXT NOT NULL,
+    -- The vacancy reference it is about.
+    subject TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX alerts_person ON alerts(person_id, created_at);

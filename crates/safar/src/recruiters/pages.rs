@@ -300,6 +300,8 @@ struct QueuePage {
     page: Page,
     /// (heading message, items): applications, due in 3 weeks, in 6 weeks, suspended.
     sections: Vec<(&'static str, Vec<QueueItem>)>,
+    /// Fallen licences and the people they left: (recruiter, reason, people).
+    cascades: Vec<(Recruiter, String, i64)>,
 }
 
 async fn queue_items(
@@ -310,6 +312,16 @@ async fn queue_items(
     for licence in licences {
         if let Some(recruiter) = store::find(&st.db, &licence.recruiter_id).await? {
             items.push(QueueItem { recruiter, licence });
+        }
+    }
+    Ok(items)
+}
+
+async fn cascade_items(st: &AppState) -> Result<Vec<(Recruiter, String, i64)>, ServiceError> {
+    let mut items = vec![];
+    for p in crate::vacancies::cascade::pending(&st.db).await? {
+        if let Some(recruiter) = store::find(&st.db, &p.recruiter_id).await? {
+            items.push((recruiter, p.reason, p.people));
         }
     }
     Ok(items)
@@ -348,6 +360,10 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
+    let cascades = match cascade_items(&st).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
     let title = ctx.tr.t("licensing-queue-title");
     let html = QueuePage {
         page: Page::new(&ctx, &title),
@@ -357,6 +373,7 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
             ("queue-due-6-weeks", due_6_weeks),
             ("queue-suspended", suspended),
         ],
+        cascades,
     };
     page(StatusCode::OK, html.render())
 }

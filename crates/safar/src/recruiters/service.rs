@@ -304,10 +304,18 @@ pub async fn update(
         expire_current(&mut tx, actor, acting, id, "stir_changed", now).await?;
     }
     store::update_recruiter(&mut tx, &after, now).await?;
+    let host_fell = after.host_licence_state != before.host_licence_state;
+    let affected = match crate::vacancies::cascade::reason_for(&after.host_licence_state, true) {
+        Some(why) if host_fell => {
+            crate::vacancies::cascade::licence_fell(&mut tx, id, why, now).await?
+        }
+        _ => 0,
+    };
     let mut words = name_words(&after.name);
     words.extend(name_words(&after.name_other_script));
     store::index_words(&mut tx, id, &words).await?;
-    let details = json!({ "name": after.name, "stir_before": before.stir, "stir": after.stir });
+    let details = json!({ "name": after.name, "stir_before": before.stir, "stir": after.stir,
+                          "host_licence_state": after.host_licence_state, "people_affected": affected });
     audit::append(
         &mut tx,
         actor,
@@ -468,7 +476,14 @@ pub async fn licence_action(
         actor_id: actor.user_id(),
     };
     store::insert_event(&mut tx, &event, now).await?;
-    let details = json!({ "from": from_text, "to": to.as_str(), "reason": reason });
+    // The cascade: everyone placed or applying through this agency is flagged with it.
+    let affected = match crate::vacancies::cascade::reason_for(to.as_str(), false) {
+        Some(why) => {
+            crate::vacancies::cascade::licence_fell(&mut tx, recruiter_id, why, now).await?
+        }
+        None => 0,
+    };
+    let details = json!({ "from": from_text, "to": to.as_str(), "reason": reason, "people_affected": affected });
     audit::append(
         &mut tx,
         actor,

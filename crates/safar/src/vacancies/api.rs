@@ -269,14 +269,21 @@ pub struct MyApplication {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MyApplications {
     pub items: Vec<MyApplication>,
+    /// What the agency tells the applicant, e.g. that a recruiter's licence fell.
+    pub alerts: Vec<applications::Alert>,
 }
 
 /// The signed-in citizen's applications.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "vacancies",
     responses((status = 200, body = MyApplications), (status = 401, body = crate::platform::api::Problem)))]
 pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let alerts = match applications::my_alerts(st.people(), &ctx.actor).await {
+        Ok(alerts) => alerts,
+        Err(e) => return e.into_response(),
+    };
     match applications::mine(st.people(), &ctx.actor).await {
         Ok(list) => Json(MyApplications {
+            alerts,
             items: list
                 .into_iter()
                 .map(|(application, v)| MyApplication {

@@ -303,3 +303,32 @@ pub async fn mine(deps: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<(Applicati
     }
     Ok(out)
 }
+
+/// Something the agency tells a person on their account.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Alert {
+    /// Why: `licence_suspended`, `licence_revoked`, `host_licence_suspended`,
+    /// `host_licence_revoked`.
+    pub kind: String,
+    /// The vacancy reference it is about.
+    pub subject: String,
+    pub created_at_ms: i64,
+}
+
+/// The signed-in citizen's alerts, newest first.
+pub async fn my_alerts(deps: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<Alert>> {
+    let person_id = match own_person(deps, actor).await {
+        Ok(id) => id,
+        Err(ServiceError::Conflict(_)) => return Ok(vec![]),
+        Err(e) => return Err(e),
+    };
+    Ok(store::alerts_of(deps.db, &person_id)
+        .await?
+        .into_iter()
+        .map(|(kind, subject, created_at_ms)| Alert {
+            kind,
+            subject,
+            created_at_ms,
+        })
+        .collect())
+}

@@ -79,7 +79,15 @@ pub async fn populate(deps: Deps<'_>) -> anyhow::Result<(usize, Option<String>)>
         .enumerate()
     {
         let (sector, wage, currency, language, employer) = typical(&country);
+        let operator: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM recruiters WHERE kind = 'foreign_operator' AND name = $1 AND country_iso2 = $2",
+        )
+        .bind(employer)
+        .bind(&country)
+        .fetch_optional(&db.pool)
+        .await?;
         let input = VacancyInput {
+            operator_id: operator.map(|(id,)| id),
             // The first agency (the demo recruiter_staff account's) gets every third one.
             recruiter_id: Some(
                 may_recruit[if i % 3 == 0 { 0 } else { i % may_recruit.len() }].clone(),
@@ -143,6 +151,9 @@ pub async fn populate(deps: Deps<'_>) -> anyhow::Result<(usize, Option<String>)>
         .map_err(|e| anyhow::anyhow!("demo fee vacancy: {e}"))?;
     mark_demo(db, &reference).await?;
     add_applications(deps, &may_recruit[0]).await?;
+    if let Some(fallen) = may_recruit.get(1) {
+        licence_falls(deps, fallen).await?;
+    }
     Ok((made + 1, may_recruit.into_iter().next()))
 }
 
@@ -229,5 +240,55 @@ async fn add_applications(deps: Deps<'_>, agency: &str) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("demo application {action}: {e}"))?;
         }
     }
+    Ok(())
+}
+
+/// Two demo persons apply through a second agency, which is then suspended: the licence
+/// cascade flags them and alerts them, and the licensing queue lists them.
+async fn licence_falls(deps: Deps<'_>, agency: &str) -> anyhow::Result<()> {
+    let (db, clock) = (deps.db, deps.clock);
+    let filter = store::Filter {
+        states: vec!["published"],
+        recruiters: Some(vec![agency.to_string()]),
+        ..store::Filter::default()
+    };
+    let Some(v) = store::list(db, &filter, 0, 1).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let persons: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM persons ORDER BY pinfl DESC LIMIT 2")
+            .fetch_all(&db.pool)
+            .await?;
+    for (person_id,) in persons {
+        let application = Application {
+            id: new_id(),
+            vacancy_id: v.id.clone(),
+            person_id,
+            state: AppState::Applied.as_str().into(),
+            score: 0,
+            score_parts: vec![],
+            journey_id: None,
+            flagged_at_ms: None,
+            flag_reason: String::new(),
+            created_at_ms: clock.now_ms(),
+        };
+        let mut tx = db.begin().await?;
+        store::insert_application(&mut tx, &application, clock.now_ms()).await?;
+        tx.commit().await?;
+    }
+    let reason = crate::recruiters::service::LicenceInput {
+        reason: Some("workers charged for visa support (demo)".into()),
+        ..Default::default()
+    };
+    crate::recruiters::service::licence_action(
+        db,
+        clock,
+        &Actor::console(),
+        agency,
+        "suspend",
+        &reason,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo suspension: {e}"))?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod cascade;
 pub mod demo;
 pub mod model;
 pub mod pages;
@@ -129,6 +130,13 @@ pub const ROUTES: &[Route] = &[
         Access::SignedIn,
     )
     .example("/api/v1/applications/00000000-0000-0000-0000-000000000000/withdraw"),
+    // The people a fallen licence left, for the licensing officers' follow-up.
+    Route::new(
+        "GET",
+        "/recruiters/{id}/affected",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/recruiters/00000000-0000-0000-0000-000000000000/affected"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -168,5 +176,6 @@ pub fn router() -> Router<AppState> {
             get(api::applicants).post(api::apply),
         )
         .route("/api/v1/applications", get(api::mine))
+        .route("/recruiters/{id}/affected", get(pages::affected))
         .route("/api/v1/applications/{id}/{action}", post(api::step))
 }

@@ -51,6 +51,8 @@ struct Choices {
     regions: Vec<(String, String)>,
     languages: Vec<(String, String)>,
     currencies: Vec<(String, String)>,
+    /// Foreign employers and scheme operators in the register: (id, "name (country)").
+    operators: Vec<(String, String)>,
 }
 
 async fn choices(st: &AppState, ctx: &Ctx) -> Result<Choices, ServiceError> {
@@ -85,6 +87,12 @@ async fn choices(st: &AppState, ctx: &Ctx) -> Result<Choices, ServiceError> {
             .await?
             .into_iter()
             .map(|c| (c.code.clone(), c.code))
+            .collect(),
+        operators: crate::recruiters::store::list(&st.db, None, 0, 500)
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == "foreign_operator")
+            .map(|r| (r.id, format!("{} ({})", r.name, r.country)))
             .collect(),
     })
 }
@@ -349,6 +357,7 @@ pub async fn manage(
 /// The job-order form as typed, kept on an error.
 #[derive(Clone, Debug, Default)]
 pub struct VacancyForm {
+    operator_id: String,
     channel: String,
     employer: String,
     title: String,
@@ -372,6 +381,7 @@ impl VacancyForm {
         let mut f = VacancyForm::default();
         for (name, value) in fields {
             match name.as_str() {
+                "operator_id" => f.operator_id = value,
                 "channel" => f.channel = value,
                 "employer" => f.employer = value,
                 "title" => f.title = value,
@@ -396,6 +406,7 @@ impl VacancyForm {
 
     fn of(v: &Vacancy) -> Self {
         VacancyForm {
+            operator_id: v.operator_id.clone().unwrap_or_default(),
             channel: v.channel.clone(),
             employer: v.employer.clone(),
             title: v.title.clone(),
@@ -426,6 +437,7 @@ impl VacancyForm {
         };
         let input = VacancyInput {
             recruiter_id: None,
+            operator_id: Some(self.operator_id.clone()),
             channel: self.channel.clone(),
             employer: self.employer.clone(),
             title: self.title.clone(),
@@ -639,6 +651,7 @@ pub async fn applicants(
 #[template(path = "vacancies/mine.html")]
 struct MinePage {
     page: Page,
+    alerts: Vec<applications::Alert>,
     rows: Vec<(Application, Vacancy)>,
     labels: Labels,
     has_profile: bool,
@@ -658,6 +671,10 @@ async fn mine_page(st: &AppState, ctx: &Ctx, errors: FormErrors) -> Response {
         Ok(rows) => rows,
         Err(e) => return e.into_response(),
     };
+    let alerts = match applications::my_alerts(st.people(), &ctx.actor).await {
+        Ok(alerts) => alerts,
+        Err(e) => return e.into_response(),
+    };
     let has_profile = matches!(
         crate::people::service::own_person_id(&st.db, &ctx.actor).await,
         Ok(Some(_))
@@ -669,6 +686,7 @@ async fn mine_page(st: &AppState, ctx: &Ctx, errors: FormErrors) -> Response {
     let title = ctx.tr.t("applications-title");
     let html = MinePage {
         page: Page::new(ctx, &title),
+        alerts,
         rows,
         labels,
         has_profile,
@@ -718,4 +736,38 @@ pub async fn step(
             Err(e) => e.into_response(),
         },
     }
+}
+
+#[derive(Template)]
+#[template(path = "vacancies/affected.html")]
+struct AffectedPage {
+    page: Page,
+    recruiter_id: String,
+    rows: Vec<super::cascade::Affected>,
+    labels: Labels,
+}
+
+/// The people a recruiter's fallen licence left (licensing officers; audited).
+pub async fn affected(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let recruiter = match crate::recruiters::store::find(&st.db, &id).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return ServiceError::NotFound.into_response(),
+        Err(e) => return ServiceError::from(e).into_response(),
+    };
+    let rows = match super::cascade::affected(st.people(), &ctx.actor, &id).await {
+        Ok(rows) => rows,
+        Err(e) => return e.into_response(),
+    };
+    let labels = match labels(&st, &ctx).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let title = format!("{} · {}", ctx.tr.t("queue-cascades"), recruiter.name);
+    let html = AffectedPage {
+        page: Page::new(&ctx, &title),
+        recruiter_id: id,
+        rows,
+        labels,
+    };
+    page(StatusCode::OK, html.render())
 }

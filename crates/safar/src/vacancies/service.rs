@@ -21,6 +21,10 @@ pub struct VacancyInput {
     /// The recruiter posting it; may be left out by staff of a single agency.
     #[serde(default)]
     pub recruiter_id: Option<String>,
+    /// The foreign employer or scheme operator, if it is in the register (a
+    /// `foreign_operator` of the vacancy's country).
+    #[serde(default)]
+    pub operator_id: Option<String>,
     /// A legal channel code, e.g. `KR-EPS`; the country follows from it.
     #[serde(default)]
     pub channel: String,
@@ -206,10 +210,25 @@ async fn validate(
         Some(_) => errors.push(err("deadline", "err-deadline")),
         None => errors.push(err("deadline", "err-date")),
     }
+    let operator_id = input
+        .operator_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    if let Some(id) = &operator_id {
+        let operator = crate::recruiters::store::find(db, id).await?;
+        let fits = operator
+            .is_some_and(|o| o.kind == "foreign_operator" && Some(&o.country) == country.as_ref());
+        if !fits {
+            errors.push(err("operator_id", "err-operator"));
+        }
+    }
     let (Some(country), true) = (country, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
     };
     Ok(Vacancy {
+        operator_id,
         channel,
         country,
         employer,
@@ -518,7 +537,9 @@ fn public_of(v: &Vacancy, standing: &Standing, today: &str) -> PublicVacancy {
         status: v.state.clone(),
         open: v.state == VacancyState::Published.as_str()
             && v.deadline.as_str() >= today
-            && standing.may_recruit,
+            && standing.may_recruit
+            // A fallen licence of the foreign operator closes it too.
+            && !v.red_flag.contains("licence"),
         recruiter: standing.recruiter.name.clone(),
         recruiter_licence_no: standing.licence.as_ref().and_then(|l| l.licence_no.clone()),
         recruiter_licence_status: licence_status.to_string(),

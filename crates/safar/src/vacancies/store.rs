@@ -14,6 +14,8 @@ pub struct Vacancy {
     /// The short public reference, e.g. `V-7KQ3MX`.
     pub reference: String,
     pub recruiter_id: String,
+    /// The foreign employer or scheme operator in the register, if named.
+    pub operator_id: Option<String>,
     /// A legal channel code from the reference data, e.g. `KR-EPS`.
     pub channel: String,
     pub country: String,
@@ -46,7 +48,7 @@ pub struct Vacancy {
     pub demo: bool,
 }
 
-const COLUMNS: &str = "v.id, v.reference, v.recruiter_id, v.channel, v.country_iso2, v.employer, v.title, \
+const COLUMNS: &str = "v.id, v.reference, v.recruiter_id, v.operator_id, v.channel, v.country_iso2, v.employer, v.title, \
      v.sector_isco, v.positions, v.wage, v.currency, v.hours_per_week, v.housing, v.employer_pays, v.worker_fee, \
      v.language, v.language_level, v.pdo_required, v.regions, v.deadline, v.state, v.red_flag, v.demo";
 
@@ -56,6 +58,7 @@ fn vacancy_from_row(r: &AnyRow) -> Result<Vacancy, sqlx::Error> {
         id: r.try_get("id")?,
         reference: r.try_get("reference")?,
         recruiter_id: r.try_get("recruiter_id")?,
+        operator_id: r.try_get("operator_id")?,
         channel: r.try_get("channel")?,
         country: r.try_get("country_iso2")?,
         employer: r.try_get("employer")?,
@@ -88,9 +91,9 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO vacancies (id, reference, recruiter_id, channel, country_iso2, employer, title, sector_isco, \
          positions, wage, currency, hours_per_week, housing, employer_pays, worker_fee, language, language_level, \
-         pdo_required, regions, deadline, state, red_flag, demo, created_by, created_at, updated_at) \
+         pdo_required, regions, deadline, state, red_flag, demo, created_by, created_at, updated_at, operator_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-         $22, $23, $24, $25, $25)",
+         $22, $23, $24, $25, $25, $26)",
     )
     .bind(&v.id)
     .bind(&v.reference)
@@ -117,6 +120,7 @@ pub async fn insert(
     .bind(i64::from(v.demo))
     .bind(created_by)
     .bind(now_ms)
+    .bind(&v.operator_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -128,7 +132,7 @@ pub async fn update_terms(tx: &mut Tx, v: &Vacancy, now_ms: i64) -> Result<bool,
         "UPDATE vacancies SET channel = $1, country_iso2 = $2, employer = $3, title = $4, sector_isco = $5, \
          positions = $6, wage = $7, currency = $8, hours_per_week = $9, housing = $10, employer_pays = $11, \
          worker_fee = $12, language = $13, language_level = $14, pdo_required = $15, regions = $16, \
-         deadline = $17, updated_at = $18 WHERE id = $19 AND state = 'draft'",
+         deadline = $17, updated_at = $18, operator_id = $20 WHERE id = $19 AND state = 'draft'",
     )
     .bind(&v.channel)
     .bind(&v.country)
@@ -149,6 +153,7 @@ pub async fn update_terms(tx: &mut Tx, v: &Vacancy, now_ms: i64) -> Result<bool,
     .bind(&v.deadline)
     .bind(now_ms)
     .bind(&v.id)
+    .bind(&v.operator_id)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -208,15 +213,6 @@ pub async fn set_state(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-pub async fn set_red_flag(tx: &mut Tx, id: &str, flag: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE vacancies SET red_flag = $1 WHERE id = $2")
-        .bind(flag)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 pub struct NewEvent<'a> {
@@ -322,22 +318,6 @@ pub async fn list(
         .iter()
         .map(vacancy_from_row)
         .collect()
-}
-
-/// Every vacancy of a recruiter that is not finished, for the licence cascade.
-pub async fn live_of_recruiter(
-    tx: &mut Tx,
-    recruiter_id: &str,
-) -> Result<Vec<Vacancy>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM vacancies v WHERE v.recruiter_id = $1 AND v.state IN ('draft', 'verified', 'published', 'filled')"
-    )))
-    .bind(recruiter_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(vacancy_from_row)
-    .collect()
 }
 
 /// An application as stored.
@@ -489,34 +469,114 @@ pub async fn applications_of_person(
     .collect()
 }
 
-/// Open applications through a recruiter's vacancies, for the licence cascade.
-pub async fn open_applications_of_recruiter(
+/// Flags every unfinished vacancy of (or through) a recruiter whose licence fell.
+pub async fn flag_vacancies_of(
     tx: &mut Tx,
     recruiter_id: &str,
-) -> Result<Vec<Application>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {APP_COLUMNS} FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
-         WHERE v.recruiter_id = $1 AND a.state NOT IN ('rejected', 'withdrawn') ORDER BY a.created_at"
-    )))
+    reason: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE vacancies SET red_flag = $1 WHERE (recruiter_id = $2 OR operator_id = $2) \
+         AND state IN ('draft', 'verified', 'published', 'filled')",
+    )
+    .bind(reason)
+    .bind(recruiter_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Open applications and placements (anything not rejected or withdrawn) through a
+/// recruiter's vacancies, or vacancies with the recruiter as the foreign operator:
+/// (application id, person id, vacancy reference).
+pub async fn open_through(
+    tx: &mut Tx,
+    recruiter_id: &str,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.person_id, v.reference FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+         WHERE (v.recruiter_id = $1 OR v.operator_id = $1) AND a.state NOT IN ('rejected', 'withdrawn') \
+         ORDER BY a.created_at",
+    )
     .bind(recruiter_id)
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(application_from_row)
-    .collect()
+    .await
 }
 
 pub async fn flag_application(
     tx: &mut Tx,
     id: &str,
+    recruiter_id: &str,
     reason: &str,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE applications SET flagged_at = $1, flag_reason = $2 WHERE id = $3")
-        .bind(now_ms)
-        .bind(reason)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE applications SET flagged_at = $1, flag_reason = $2, flagged_recruiter_id = $3 WHERE id = $4",
+    )
+    .bind(now_ms)
+    .bind(reason)
+    .bind(recruiter_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
+}
+
+pub async fn insert_alert(
+    tx: &mut Tx,
+    person_id: &str,
+    kind: &str,
+    subject: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO alerts (id, person_id, kind, subject, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new_id())
+    .bind(person_id)
+    .bind(kind)
+    .bind(subject)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A person's alerts, newest first: (kind, subject, created_at).
+pub async fn alerts_of(
+    db: &Db,
+    person_id: &str,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, subject, created_at FROM alerts WHERE person_id = $1 ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(person_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Recruiters whose fallen licence left people with open applications or placements:
+/// (recruiter id, reason, people affected), for the licensing officers' queue.
+pub async fn cascades(db: &Db) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT flagged_recruiter_id, flag_reason, COUNT(*) FROM applications \
+         WHERE flagged_recruiter_id IS NOT NULL AND state NOT IN ('rejected', 'withdrawn') \
+         GROUP BY flagged_recruiter_id, flag_reason ORDER BY COUNT(*) DESC LIMIT 200",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The open applications a fallen licence flagged, for the officers' follow-up.
+pub async fn flagged_by(db: &Db, recruiter_id: &str) -> Result<Vec<Application>, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {APP_COLUMNS} FROM applications a WHERE a.flagged_recruiter_id = $1 \
+         AND a.state NOT IN ('rejected', 'withdrawn') ORDER BY a.created_at LIMIT 1000"
+    )))
+    .bind(recruiter_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(application_from_row)
+    .collect()
 }

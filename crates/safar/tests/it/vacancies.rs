@@ -664,3 +664,197 @@ async fn staff_and_citizens_work_through_the_pages() {
     );
     assert!(res.body.contains("not possible"), "{}", res.body);
 }
+
+async fn publish(staff: &mut Client, officer: &mut Client, body: &Value) -> String {
+    let reference = post(staff, body).await;
+    assert_eq!(act(officer, &reference, "verify").await.0, StatusCode::OK);
+    assert_eq!(act(staff, &reference, "publish").await.0, StatusCode::OK);
+    reference
+}
+
+async fn apply_to(c: &mut Client, reference: &str) -> String {
+    let res = c
+        .post_json(
+            &format!("/api/v1/vacancies/{reference}/applications"),
+            &json!({"consent": true}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_fallen_licence_flags_exactly_the_people_applying_or_placed_through_it() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let a = licensed_agency(
+        &mut officer,
+        "Sarbon Safar xususiy bandlik agentligi",
+        "307777777",
+    )
+    .await;
+    let b = licensed_agency(
+        &mut officer,
+        "Yulduz Servis xususiy bandlik agentligi",
+        "308888888",
+    )
+    .await;
+    let operator = officer
+        .post_json(
+            "/api/v1/recruiters",
+            &json!({"name": "Orchard Harvest Ltd", "kind": "foreign_operator", "country": "GB",
+                    "host_licence_no": "GLAA-0042", "host_licence_state": "licensed"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut staff_a = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{a}"))
+        .await;
+    let mut staff_b = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{b}"))
+        .await;
+    let mut uk = job_order(0);
+    uk["channel"] = json!("GB-SWV");
+    uk["currency"] = json!("GBP");
+    uk["operator_id"] = json!(operator);
+    let through_a = publish(&mut staff_a, &mut officer, &job_order(0)).await;
+    let through_b = publish(&mut staff_b, &mut officer, &job_order(0)).await;
+    let through_operator = publish(&mut staff_b, &mut officer, &uk).await;
+    let mut wrong_operator = job_order(0);
+    wrong_operator["operator_id"] = json!(operator);
+    let res = staff_b
+        .post_json("/api/v1/vacancies", &wrong_operator)
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a British operator on a Korean vacancy"
+    );
+
+    let (mut applying, _) = citizen(&app, 201, "8211").await;
+    let (mut placed, _) = citizen(&app, 202, "8211").await;
+    let (mut withdrawn, _) = citizen(&app, 203, "8211").await;
+    let (mut elsewhere, _) = citizen(&app, 204, "8211").await;
+    apply_to(&mut applying, &through_a).await;
+    let placement = apply_to(&mut placed, &through_a).await;
+    for step in ["shortlist", "offer", "contract", "depart"] {
+        let res = staff_a
+            .post_json(
+                &format!("/api/v1/applications/{placement}/{step}"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{step}");
+    }
+    let gone = apply_to(&mut withdrawn, &through_a).await;
+    let res = withdrawn
+        .post_json(&format!("/api/v1/applications/{gone}/withdraw"), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    apply_to(&mut elsewhere, &through_b).await;
+
+    let res = officer
+        .post_json(
+            &format!("/api/v1/recruiters/{a}/licence/revoke"),
+            &json!({"reason": "fees charged"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applications WHERE flag_reason = 'licence_revoked'")
+            .await,
+        2,
+        "the applicant and the placed worker; not the one who withdrew, not another agency's"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM alerts").await, 2);
+    let details: String =
+        sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'licence.revoke'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(details.contains("\"people_affected\":2"), "{details}");
+    for (client, alerted) in [
+        (&mut applying, true),
+        (&mut placed, true),
+        (&mut withdrawn, false),
+        (&mut elsewhere, false),
+    ] {
+        let mine = client.get("/api/v1/applications").await.json();
+        assert_eq!(
+            !mine["alerts"].as_array().unwrap().is_empty(),
+            alerted,
+            "{mine}"
+        );
+    }
+    let page = applying.get("/applications?lang=en").await;
+    assert!(page.body.contains("has been revoked") && page.body.contains("Do not pay"));
+    let seen = app
+        .client()
+        .get(&format!("/api/v1/public/vacancies/{through_a}"))
+        .await
+        .json();
+    assert_eq!(
+        (
+            seen["open"].as_bool(),
+            seen["recruiter_licence_status"].as_str()
+        ),
+        (Some(false), Some("revoked"))
+    );
+
+    let queue = officer.get("/recruiters/queue?lang=en").await;
+    assert!(
+        queue.body.contains(&format!("/recruiters/{a}/affected")),
+        "the queue lists the cascade"
+    );
+    let affected = officer
+        .get(&format!("/recruiters/{a}/affected?lang=en"))
+        .await;
+    assert_eq!(affected.status, StatusCode::OK);
+    assert_eq!(affected.body.matches("Karimov Jasur").count(), 2);
+    assert_eq!(
+        app.audit_count("recruiter.affected.read").await,
+        1,
+        "reading them is audited"
+    );
+    assert_eq!(
+        staff_a
+            .get(&format!("/recruiters/{a}/affected"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The foreign operator's own licence falls: its vacancy's applicants are told too.
+    apply_to(&mut elsewhere, &through_operator).await;
+    let res = officer
+        .put_json(
+            &format!("/api/v1/recruiters/{operator}"),
+            &json!({"name": "Orchard Harvest Ltd", "kind": "foreign_operator", "country": "GB",
+                    "host_licence_no": "GLAA-0042", "host_licence_state": "revoked"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM applications WHERE flag_reason = 'host_licence_revoked'")
+            .await,
+        1
+    );
+    let seen = app
+        .client()
+        .get(&format!("/api/v1/public/vacancies/{through_operator}"))
+        .await
+        .json();
+    assert_eq!(
+        seen["open"], false,
+        "nobody applies through a fallen operator"
+    );
+    let still = app
+        .client()
+        .get(&format!("/api/v1/public/vacancies/{through_b}"))
+        .await
+        .json();
+    assert_eq!(still["open"], true);
+}
