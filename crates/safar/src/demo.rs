@@ -28,6 +28,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     add_people(&db, &keys, args.scale).await?;
     let recruiters = crate::recruiters::demo::populate(&db, &Clock::default(), 24, true).await?;
     println!("recruiters: {recruiters} demo agencies and operators, licences in every state");
+    crate::recruiters::demo::populate_reports_and_complaints(&db, &Clock::default()).await?;
+    println!("reports and complaints: a flagged intermediary, complaints at every step");
     let deps = crate::people::service::Deps {
         db: &db,
         clock: &Clock::default(),

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0009_recruiters"),
     migration!("0010_reports"),
     migration!("0011_vacancies"),
+    migration!("0012_complaints"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

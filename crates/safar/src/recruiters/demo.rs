@@ -187,3 +187,91 @@ async fn licence_story(
     }
     Ok(())
 }
+
+/// Reports on made-up intermediaries (one reported often enough to be flagged) and
+/// complaints against the demo agencies at every step, one of them past its deadline.
+pub async fn populate_reports_and_complaints(db: &Db, clock: &Clock) -> anyhow::Result<()> {
+    use super::complaints::{self, Decision, NewComplaint};
+    use super::reports::{self, NewReport};
+    let visitor = Actor::anonymous(crate::platform::access::RequestMeta::default());
+    let reports = [
+        (
+            "Oltin Vosita",
+            "+998901110001",
+            "Asked 1 500 USD for a job in Korea, then stopped answering.",
+        ),
+        (
+            "Oltin Vosita",
+            "+998901110001",
+            "Took my passport 'for the visa' and wanted 700 USD more.",
+        ),
+        (
+            "Oltin Vosita Group",
+            "+998901110001",
+            "Promised a factory job in Poland; nobody there knows them.",
+        ),
+        (
+            "Baxt Yo‘li",
+            "+998935550002",
+            "A Telegram channel promising visas to the UK for a fee.",
+        ),
+    ];
+    for (name, phone, description) in reports {
+        let report = NewReport {
+            intermediary_name: name.into(),
+            phones: vec![phone.into()],
+            description: description.into(),
+            ..NewReport::default()
+        };
+        reports::submit(db, clock, &visitor, &report, vec![])
+            .await
+            .map_err(|e| anyhow::anyhow!("demo report: {e}"))?;
+    }
+    let console = Actor::console();
+    let licensed: Vec<String> = super::store::list(db, Some("licensed"), 0, 200)
+        .await?
+        .into_iter()
+        .filter(|r| r.demo && r.kind == "local_agency")
+        .map(|r| r.id)
+        .collect();
+    // (agency, type, steps taken)
+    let plan: [(usize, &str, &[&str]); 5] = [
+        (2, "RC01", &[]),
+        (2, "RC02", &["investigate"]),
+        (3, "RC03", &["investigate", "substantiate"]),
+        (3, "RC12", &["investigate", "dismiss", "close"]),
+        (4, "RC07", &["investigate", "substantiate", "sanction"]),
+    ];
+    for (n, code, steps) in plan {
+        let Some(agency) = licensed.get(n % licensed.len().max(1)) else {
+            break;
+        };
+        let complaint = NewComplaint {
+            recruiter_id: agency.clone(),
+            type_code: code.into(),
+            description: "Recorded from a call to the hotline (demo).".into(),
+            person_id: None,
+        };
+        let id = complaints::file(db, clock, &console, &complaint)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo complaint: {e}"))?;
+        for action in steps {
+            let decision = Decision {
+                note: Some("demo".into()),
+                sanction: Some("warning".into()),
+                fine_amount: None,
+            };
+            complaints::decide(db, clock, &console, &id, action, &decision)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo complaint {action}: {e}"))?;
+        }
+    }
+    // The first complaint arrived 35 days ago: it is overdue on the queue.
+    sqlx::query(
+        "UPDATE complaints SET received_at = received_at - $1, due_at = due_at - $1 WHERE type_code = 'RC01'",
+    )
+    .bind(35_i64 * 24 * 3600 * 1000)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,8 @@
 //! anyone. Other modules call `service::read` and `public::check`; never the tables.
 
 pub mod api;
+pub mod complaint_pages;
+pub mod complaints;
 pub mod demo;
 pub mod model;
 pub mod pages;
@@ -93,7 +95,58 @@ pub const ROUTES: &[Route] = &[
         Access::Perm(Permission::ManageRecruiters),
     )
     .example("/api/v1/recruiters/00000000-0000-0000-0000-000000000000/licence/grant"),
+    Route::new(
+        "GET",
+        "/complaints",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "POST",
+        "/complaints",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/complaints/new",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/complaints/{id}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example(COMPLAINT),
+    Route::new(
+        "POST",
+        "/complaints/{id}/{action}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/complaints/00000000-0000-0000-0000-000000000000/investigate"),
+    Route::new(
+        "GET",
+        "/api/v1/complaints",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "POST",
+        "/api/v1/complaints",
+        Access::Perm(Permission::ManageRecruiters),
+    ),
+    Route::new(
+        "GET",
+        "/api/v1/complaints/{id}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/api/v1/complaints/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "POST",
+        "/api/v1/complaints/{id}/{action}",
+        Access::Perm(Permission::ManageRecruiters),
+    )
+    .example("/api/v1/complaints/00000000-0000-0000-0000-000000000000/investigate"),
 ];
+
+const COMPLAINT: &str = "/complaints/00000000-0000-0000-0000-000000000000";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -118,5 +171,21 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/recruiters/{id}/licence/{action}",
             post(api::licence_action),
+        )
+        .route(
+            "/complaints",
+            get(complaint_pages::list).post(complaint_pages::create),
+        )
+        .route("/complaints/new", get(complaint_pages::new_form))
+        .route("/complaints/{id}", get(complaint_pages::record))
+        .route("/complaints/{id}/{action}", post(complaint_pages::decide))
+        .route(
+            "/api/v1/complaints",
+            get(complaint_pages::api_list).post(complaint_pages::api_file),
+        )
+        .route("/api/v1/complaints/{id}", get(complaint_pages::api_read))
+        .route(
+            "/api/v1/complaints/{id}/{action}",
+            post(complaint_pages::api_decide),
         )
 }

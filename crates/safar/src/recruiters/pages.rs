@@ -302,6 +302,9 @@ struct QueuePage {
     sections: Vec<(&'static str, Vec<QueueItem>)>,
     /// Fallen licences and the people they left: (recruiter, reason, people).
     cascades: Vec<(Recruiter, String, i64)>,
+    /// Open complaints and how many are past their 30-day deadline.
+    complaints_open: usize,
+    complaints_overdue: usize,
 }
 
 async fn queue_items(
@@ -364,6 +367,11 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    let open =
+        match super::complaints::list(&st.db, &st.clock, &ctx.actor, None, None, 10_000).await {
+            Ok(list) => list,
+            Err(e) => return e.into_response(),
+        };
     let title = ctx.tr.t("licensing-queue-title");
     let html = QueuePage {
         page: Page::new(&ctx, &title),
@@ -374,6 +382,8 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
             ("queue-suspended", suspended),
         ],
         cascades,
+        complaints_open: open.len(),
+        complaints_overdue: open.iter().filter(|c| c.overdue).count(),
     };
     page(StatusCode::OK, html.render())
 }

@@ -26,7 +26,8 @@ const SANCTION_WINDOW_MS: i64 = 3 * 366 * 24 * 3600 * 1000;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Sanction {
-    /// `suspended` or `revoked`.
+    /// `suspended` or `revoked` (licence decisions), `warning` or `fine` (complaints; the
+    /// reason is then the complaint type, e.g. `RC01`).
     pub state: String,
     pub reason: String,
     /// YYYY-MM-DD
@@ -126,17 +127,29 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     Ok(entries)
 }
 
+/// Licence suspensions and revocations, and the warnings and fines of substantiated
+/// complaints, newest first.
 async fn sanctions(db: &Db, recruiter_id: &str, since_ms: i64) -> ServiceResult<Vec<Sanction>> {
-    Ok(store::events(db, recruiter_id, since_ms)
+    let day = |ms: i64| format_ms(ms).chars().take(10).collect::<String>();
+    let mut all: Vec<Sanction> = store::events(db, recruiter_id, since_ms)
         .await?
         .into_iter()
         .filter(|e| e.to_state == "suspended" || e.to_state == "revoked")
         .map(|e| Sanction {
             state: e.to_state,
             reason: e.reason,
-            date: format_ms(e.at_ms).chars().take(10).collect(),
+            date: day(e.at_ms),
         })
-        .collect())
+        .collect();
+    for s in super::complaints::public_sanctions(db, recruiter_id, since_ms).await? {
+        all.push(Sanction {
+            state: s.sanction,
+            reason: s.type_code,
+            date: day(s.at_ms),
+        });
+    }
+    all.sort_by(|a, b| b.date.cmp(&a.date));
+    Ok(all)
 }
 
 fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> PublicEntry {

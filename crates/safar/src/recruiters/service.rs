@@ -431,15 +431,40 @@ pub async fn licence_action(
     let recruiter = store::find(db, recruiter_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let now = clock.now_ms();
     let mut tx = db.begin().await?;
-    let current = store::current_licence(&mut tx, recruiter_id).await?;
+    let licence = decide_in(
+        &mut tx,
+        actor,
+        acting,
+        &recruiter,
+        action,
+        input,
+        clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(licence)
+}
+
+/// A licence decision inside the caller's transaction (a complaint's sanction takes one
+/// with its own decision, all or nothing).
+pub async fn decide_in(
+    tx: &mut crate::platform::db::Tx,
+    actor: &Actor,
+    acting: Option<crate::platform::access::Role>,
+    recruiter: &Recruiter,
+    action: Action,
+    input: &LicenceInput,
+    now: i64,
+) -> ServiceResult<Licence> {
+    let recruiter_id = recruiter.id.as_str();
+    let current = store::current_licence(tx, recruiter_id).await?;
     let from = current.as_ref().and_then(|l| LicenceState::parse(&l.state));
     let to = transition(from, action).ok_or(ServiceError::Conflict("err-licence-transition"))?;
     let (dates, reason, conditions) = validate_decision(action, from, input)?;
     let licence_id = match (&current, action) {
         (Some(l), a) if a != Action::Apply => l.id.clone(),
-        _ => store::insert_licence(&mut tx, recruiter_id, to.as_str(), now).await?,
+        _ => store::insert_licence(tx, recruiter_id, to.as_str(), now).await?,
     };
     if action != Action::Apply {
         let first_grant = to == LicenceState::Licensed
@@ -461,7 +486,7 @@ pub async fn licence_action(
             },
             decided_by: actor.user_id(),
         };
-        if !store::decide(&mut tx, &decision, now).await? {
+        if !store::decide(tx, &decision, now).await? {
             return Err(ServiceError::Conflict("err-licence-transition"));
         }
     }
@@ -475,17 +500,15 @@ pub async fn licence_action(
         reason: &reason,
         actor_id: actor.user_id(),
     };
-    store::insert_event(&mut tx, &event, now).await?;
+    store::insert_event(tx, &event, now).await?;
     // The cascade: everyone placed or applying through this agency is flagged with it.
     let affected = match crate::vacancies::cascade::reason_for(to.as_str(), false) {
-        Some(why) => {
-            crate::vacancies::cascade::licence_fell(&mut tx, recruiter_id, why, now).await?
-        }
+        Some(why) => crate::vacancies::cascade::licence_fell(tx, recruiter_id, why, now).await?,
         None => 0,
     };
     let details = json!({ "from": from_text, "to": to.as_str(), "reason": reason, "people_affected": affected });
     audit::append(
-        &mut tx,
+        tx,
         actor,
         acting,
         now,
@@ -497,10 +520,9 @@ pub async fn licence_action(
         .with(details),
     )
     .await?;
-    let licence = store::current_licence(&mut tx, recruiter_id)
+    let licence = store::current_licence(tx, recruiter_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    tx.commit().await?;
     Ok(licence)
 }
 

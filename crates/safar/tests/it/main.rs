@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod audit;
 mod cli;
+mod complaints;
 mod details;
 mod import;
 mod import_upload;

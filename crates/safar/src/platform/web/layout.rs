@@ -42,6 +42,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
     ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
     ("/recruiters/watch", "nav-watch", Some(Permission::ManageRecruiters)),
+    ("/complaints", "nav-complaints", Some(Permission::ManageRecruiters)),
     ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
     ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
     ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
