@@ -56,6 +56,8 @@ pub fn router() -> Router<AppState> {
         crate::vacancies::api::applicants,
         crate::vacancies::api::mine,
         crate::vacancies::api::step,
+        crate::vacancies::payment_pages::api_record,
+        crate::vacancies::payment_pages::api_mine,
         crate::people::api::export,
         crate::people::api::consents,
         crate::people::api::give_consent,

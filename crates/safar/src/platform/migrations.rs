@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0010_reports"),
     migration!("0011_vacancies"),
     migration!("0012_complaints"),
+    migration!("0013_payments"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

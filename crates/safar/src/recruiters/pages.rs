@@ -305,6 +305,8 @@ struct QueuePage {
     /// Open complaints and how many are past their 30-day deadline.
     complaints_open: usize,
     complaints_overdue: usize,
+    /// Recruiters workers reported paying fees to, and how many payments.
+    fee_reports: Vec<(Recruiter, i64)>,
 }
 
 async fn queue_items(
@@ -315,6 +317,16 @@ async fn queue_items(
     for licence in licences {
         if let Some(recruiter) = store::find(&st.db, &licence.recruiter_id).await? {
             items.push(QueueItem { recruiter, licence });
+        }
+    }
+    Ok(items)
+}
+
+async fn fee_items(st: &AppState) -> Result<Vec<(Recruiter, i64)>, ServiceError> {
+    let mut items = vec![];
+    for (id, n) in crate::vacancies::payments::fee_reports(&st.db).await? {
+        if let Some(recruiter) = store::find(&st.db, &id).await? {
+            items.push((recruiter, n));
         }
     }
     Ok(items)
@@ -363,9 +375,9 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
-    let cascades = match cascade_items(&st).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
+    let (cascades, fee_reports) = match (cascade_items(&st).await, fee_items(&st).await) {
+        (Ok(c), Ok(f)) => (c, f),
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let open =
         match super::complaints::list(&st.db, &st.clock, &ctx.actor, None, None, 10_000).await {
@@ -384,6 +396,7 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
         cascades,
         complaints_open: open.len(),
         complaints_overdue: open.iter().filter(|c| c.overdue).count(),
+        fee_reports,
     };
     page(StatusCode::OK, html.render())
 }

@@ -8,6 +8,8 @@ pub mod cascade;
 pub mod demo;
 pub mod model;
 pub mod pages;
+pub mod payment_pages;
+pub mod payments;
 pub mod service;
 pub mod store;
 
@@ -130,6 +132,26 @@ pub const ROUTES: &[Route] = &[
         Access::SignedIn,
     )
     .example("/api/v1/applications/00000000-0000-0000-0000-000000000000/withdraw"),
+    Route::new(
+        "GET",
+        "/payments",
+        Access::Perm(Permission::ApplyToVacancies),
+    ),
+    Route::new(
+        "POST",
+        "/payments",
+        Access::Perm(Permission::ApplyToVacancies),
+    ),
+    Route::new(
+        "GET",
+        "/api/v1/payments",
+        Access::Perm(Permission::ApplyToVacancies),
+    ),
+    Route::new(
+        "POST",
+        "/api/v1/payments",
+        Access::Perm(Permission::ApplyToVacancies),
+    ),
     // The people a fallen licence left, for the licensing officers' follow-up.
     Route::new(
         "GET",
@@ -177,5 +199,17 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/applications", get(api::mine))
         .route("/recruiters/{id}/affected", get(pages::affected))
+        .route(
+            "/payments",
+            get(payment_pages::ledger)
+                .post(payment_pages::record)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    payment_pages::FORM_LIMIT,
+                )),
+        )
+        .route(
+            "/api/v1/payments",
+            get(payment_pages::api_mine).post(payment_pages::api_record),
+        )
         .route("/api/v1/applications/{id}/{action}", post(api::step))
 }

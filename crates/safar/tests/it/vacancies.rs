@@ -858,3 +858,144 @@ async fn a_fallen_licence_flags_exactly_the_people_applying_or_placed_through_it
         .json();
     assert_eq!(still["open"], true);
 }
+
+#[tokio::test]
+async fn a_worker_paid_recruitment_fee_raises_a_red_flag_on_the_recruiter_and_the_vacancy() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Hamkor Manzil xususiy bandlik agentligi",
+        "309999999",
+    )
+    .await;
+    let licence_no = officer
+        .get(&format!("/api/v1/recruiters/{agency}"))
+        .await
+        .json()["licence"]["licence_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let reference = publish(&mut staff, &mut officer, &job_order(0)).await;
+
+    let mut no_profile = app.signed_in(Role::Citizen).await;
+    let body = json!({"paid_to": "Hamkor", "vacancy": reference, "purpose": "recruitment_fee",
+                      "amount": 1500, "currency": "USD", "paid_on": day(-3)});
+    assert_eq!(
+        no_profile.post_json("/api/v1/payments", &body).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        staff.post_json("/api/v1/payments", &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let (mut worker, _) = citizen(&app, 301, "8211").await;
+    for (change, field) in [
+        (json!({"purpose": "bribe"}), "purpose"),
+        (json!({"amount": -5}), "amount"),
+        (json!({"currency": "XXX"}), "currency"),
+        (json!({"paid_on": day(2)}), "paid_on"),
+        (json!({"vacancy": "V-ZZZZZZ"}), "vacancy"),
+        (json!({"paid_to": ""}), "paid_to"),
+    ] {
+        let mut bad = body.clone();
+        for (k, v) in change.as_object().unwrap() {
+            bad[k] = v.clone();
+        }
+        let res = worker.post_json("/api/v1/payments", &bad).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{change}");
+        assert!(res.body.contains(field), "{}", res.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM payments").await, 0);
+
+    let res = worker.post_json("/api/v1/payments", &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    assert_eq!(res.json()["red_flag"], true);
+    let public = app
+        .client()
+        .get(&format!("/api/v1/public/vacancies/{reference}"))
+        .await
+        .json();
+    assert_eq!(
+        public["red_flag"], "worker_paid_fee",
+        "the vacancy carries the flag"
+    );
+    let other = json!({"paid_to": "Photo studio", "purpose": "other", "amount": 50000, "currency": "UZS", "paid_on": day(0)});
+    assert_eq!(
+        worker.post_json("/api/v1/payments", &other).await.json()["red_flag"],
+        false
+    );
+    let by_licence = json!({"paid_to": licence_no.to_lowercase(), "purpose": "visa", "amount": 300, "currency": "USD", "paid_on": day(-1)});
+    let res = worker.post_json("/api/v1/payments", &by_licence).await;
+    assert_eq!(
+        res.json()["recruiter_id"],
+        agency.as_str(),
+        "found by its licence number"
+    );
+    assert_eq!(
+        res.json()["red_flag"],
+        true,
+        "a visa is a related cost the employer pays"
+    );
+    let ledger = worker.get("/api/v1/payments").await.json();
+    assert_eq!(ledger["items"].as_array().unwrap().len(), 3);
+    let queue = officer.get("/recruiters/queue?lang=en").await;
+    assert!(
+        queue.body.contains("payments reported: <strong>2</strong>"),
+        "the queue names the recruiter"
+    );
+    assert_eq!(app.audit_count("payment.record").await, 3);
+
+    // The page takes a receipt, recognised by its content.
+    let upload = |file: &[u8]| {
+        let boundary = "----pay";
+        let mut b = Vec::new();
+        for (name, value) in [
+            ("paid_to", "Hamkor"),
+            ("purpose", "medical"),
+            ("amount", "1 200 000"),
+            ("currency", "UZS"),
+            ("paid_on", "2026-01-05"),
+        ] {
+            b.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        b.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"receipt\"; filename=\"r.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+        b.extend_from_slice(file);
+        b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), b)
+    };
+    let (ct, b) = upload(b"MZ not a picture");
+    let res = worker
+        .request(
+            http::Method::POST,
+            "/payments?lang=en",
+            Some(&ct),
+            axum::body::Body::from(b),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("1 200 000"), "what was typed is kept");
+    let (ct, b) = upload(b"\xFF\xD8\xFF\xE0 a jpeg");
+    let res = worker
+        .request(
+            http::Method::POST,
+            "/payments",
+            Some(&ct),
+            axum::body::Body::from(b),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM payment_receipts WHERE content_type = 'image/jpeg'")
+            .await,
+        1
+    );
+    let page = worker.get("/payments?lang=en").await;
+    assert!(
+        page.body.contains("receipt kept") && page.body.contains("must not pay for recruitment")
+    );
+}

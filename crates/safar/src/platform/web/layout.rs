@@ -37,6 +37,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/check", "nav-check", Some(Permission::OwnAccount)),
     ("/vacancies", "nav-vacancies", Some(Permission::OwnAccount)),
     ("/applications", "nav-applications", Some(Permission::ApplyToVacancies)),
+    ("/payments", "nav-payments", Some(Permission::ApplyToVacancies)),
     ("/vacancies/manage", "nav-vacancies-manage", Some(Permission::ListVacancies)),
     ("/people", "nav-people", Some(Permission::ViewPersons)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
