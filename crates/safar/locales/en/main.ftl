@@ -531,7 +531,7 @@ vacancy-nationwide = The whole country
 vacancy-regions-hint = Leave all unticked to recruit from the whole country.
 vacancy-edit = Edit the draft
 vacancy-save = Save
-field-channel = Legal channel
+field-legal-channel = Legal channel
 field-employer = Employer
 field-title = Job title
 field-sector = Occupation (ISCO-08)
@@ -704,3 +704,15 @@ payment-purpose-other = Something else
 err-payment-purpose = Choose what the payment was for.
 queue-fees = Fees workers reported paying
 queue-fee-payments = payments reported
+
+## Scorecard
+scorecard-title = Scorecard
+scorecard-intro = What the agency's records show about this recruiter. Numbers below 5 are not shown, so that nobody can be recognised in them.
+scorecard-placements = Workers placed abroad
+scorecard-complaints = Complaints
+scorecard-per-100 = Complaints per 100 placements
+scorecard-substantiated = Complaints found substantiated
+scorecard-median-days = Median days to a finding
+scorecard-sanctions = Sanctions
+fewer-than-5 = fewer than 5
+too-few-to-show = too few cases to show

@@ -531,7 +531,7 @@ vacancy-nationwide = Вся страна
 vacancy-regions-hint = Не отмечайте ничего, чтобы набирать по всей стране.
 vacancy-edit = Изменить черновик
 vacancy-save = Сохранить
-field-channel = Законный канал
+field-legal-channel = Законный канал
 field-employer = Работодатель
 field-title = Должность
 field-sector = Профессия (ISCO-08)
@@ -704,3 +704,15 @@ payment-purpose-other = Другое
 err-payment-purpose = Выберите, за что был платёж.
 queue-fees = Платы, о которых сообщили работники
 queue-fee-payments = сообщённых платежей
+
+## Scorecard
+scorecard-title = Показатели
+scorecard-intro = Что показывают записи агентства об этом посреднике. Числа меньше 5 не показываются, чтобы по ним нельзя было никого узнать.
+scorecard-placements = Трудоустроено за рубежом
+scorecard-complaints = Жалобы
+scorecard-per-100 = Жалоб на 100 трудоустройств
+scorecard-substantiated = Подтверждённые жалобы
+scorecard-median-days = Медиана дней до решения
+scorecard-sanctions = Санкции
+fewer-than-5 = меньше 5
+too-few-to-show = слишком мало случаев, чтобы показать

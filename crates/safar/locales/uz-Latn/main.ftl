@@ -532,7 +532,7 @@ vacancy-nationwide = Butun mamlakat
 vacancy-regions-hint = Butun mamlakatdan yollash uchun hech birini belgilamang.
 vacancy-edit = Qoralamani tahrirlash
 vacancy-save = Saqlash
-field-channel = Qonuniy yo‘l
+field-legal-channel = Qonuniy yo‘l
 field-employer = Ish beruvchi
 field-title = Lavozim
 field-sector = Kasb (ISCO-08)
@@ -705,3 +705,15 @@ payment-purpose-other = Boshqa
 err-payment-purpose = To‘lov nima uchun bo‘lganini tanlang.
 queue-fees = Ishchilar to‘laganini aytgan haqlar
 queue-fee-payments = xabar qilingan to‘lovlar
+
+## Scorecard
+scorecard-title = Ko‘rsatkichlar
+scorecard-intro = Agentlik yozuvlari bu vositachi haqida nimani ko‘rsatadi. 5 dan kichik sonlar ko‘rsatilmaydi, toki ular orqali hech kimni tanib bo‘lmasin.
+scorecard-placements = Chet elga joylashtirilgan ishchilar
+scorecard-complaints = Shikoyatlar
+scorecard-per-100 = Har 100 joylashtirishga shikoyatlar
+scorecard-substantiated = Tasdiqlangan shikoyatlar
+scorecard-median-days = Xulosagacha kunlar (mediana)
+scorecard-sanctions = Jazo choralari
+fewer-than-5 = 5 dan kam
+too-few-to-show = ko‘rsatish uchun holatlar juda kam

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         crate::recruiters::api::read,
         crate::recruiters::api::list,
         crate::recruiters::api::licence_action,
+        crate::recruiters::scorecard::api,
         crate::recruiters::complaint_pages::api_file,
         crate::recruiters::complaint_pages::api_list,
         crate::recruiters::complaint_pages::api_read,

@@ -279,6 +279,23 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for (name, source) in [("en", EN_FTL), ("uz-Latn", UZ_LATN_FTL), ("ru", RU_FTL)] {
+            let mut ids = message_ids(source);
+            ids.sort();
+            let twice: Vec<_> = ids
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| &w[0])
+                .collect();
+            assert!(
+                twice.is_empty(),
+                "{name} defines {twice:?} twice (the later one wins silently)"
+            );
+        }
+    }
+
+    #[test]
     fn uzbek_source_uses_no_selectors() {
         let selector = UZ_LATN_FTL
             .lines()

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod public;
 pub mod report_pages;
 pub mod reports;
+pub mod scorecard;
 pub mod service;
 pub mod store;
 
@@ -144,6 +145,14 @@ pub const ROUTES: &[Route] = &[
         Access::Perm(Permission::ManageRecruiters),
     )
     .example("/api/v1/complaints/00000000-0000-0000-0000-000000000000/investigate"),
+    Route::new("GET", "/scorecard/{id}", Access::Public)
+        .example("/scorecard/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "GET",
+        "/api/v1/public/recruiters/{id}/scorecard",
+        Access::Public,
+    )
+    .example("/api/v1/public/recruiters/00000000-0000-0000-0000-000000000000/scorecard"),
 ];
 
 const COMPLAINT: &str = "/complaints/00000000-0000-0000-0000-000000000000";
@@ -152,6 +161,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/check", get(public::page_check))
         .route("/api/v1/public/recruiters", get(public::api_check))
+        .route("/scorecard/{id}", get(scorecard::page_view))
+        .route(
+            "/api/v1/public/recruiters/{id}/scorecard",
+            get(scorecard::api),
+        )
         .route(
             "/report",
             get(report_pages::form).post(report_pages::submit).layer(

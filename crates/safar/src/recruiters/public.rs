@@ -36,6 +36,9 @@ pub struct Sanction {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct PublicEntry {
+    /// The recruiter's id (its scorecard is `/api/v1/public/recruiters/{id}/scorecard`);
+    /// `null` for a reported intermediary.
+    pub id: Option<String>,
     pub name: String,
     pub name_other_script: String,
     pub licence_no: Option<String>,
@@ -67,6 +70,7 @@ pub struct CheckQuery {
 /// Flagged watch-list entries are shown as "reported": not licensed, reported by workers.
 fn reported(e: super::reports::WatchEntry) -> PublicEntry {
     PublicEntry {
+        id: None,
         name_other_script: super::service::other_script(&e.display_name),
         name: e.display_name,
         licence_no: None,
@@ -155,6 +159,7 @@ async fn sanctions(db: &Db, recruiter_id: &str, since_ms: i64) -> ServiceResult<
 fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> PublicEntry {
     let state = licence.and_then(|l| LicenceState::parse(&l.state));
     PublicEntry {
+        id: Some(r.id),
         name: r.name,
         name_other_script: r.name_other_script,
         licence_no: licence.and_then(|l| l.licence_no.clone()),

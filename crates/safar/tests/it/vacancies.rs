@@ -999,3 +999,80 @@ async fn a_worker_paid_recruitment_fee_raises_a_red_flag_on_the_recruiter_and_th
         page.body.contains("receipt kept") && page.body.contains("must not pay for recruitment")
     );
 }
+
+#[tokio::test]
+async fn the_public_scorecard_shows_counts_of_five_or_more_and_hides_smaller_ones() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Ravnaq Qanot xususiy bandlik agentligi",
+        "310101010",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let reference = publish(&mut staff, &mut officer, &job_order(0)).await;
+    let path = format!("/api/v1/public/recruiters/{agency}/scorecard");
+    let mut visitor = app.client();
+    for n in 0..5 {
+        let (mut worker, _) = citizen(&app, 401 + n, "8211").await;
+        let id = apply_to(&mut worker, &reference).await;
+        for step in ["shortlist", "offer", "contract", "depart"] {
+            staff
+                .post_json(&format!("/api/v1/applications/{id}/{step}"), &json!({}))
+                .await;
+        }
+        if n == 3 {
+            let res = visitor.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+            let card = res.json();
+            assert_eq!(
+                card["placements"],
+                json!({"value": null, "suppressed": true}),
+                "4 placements are not shown"
+            );
+        }
+    }
+    for _ in 0..3 {
+        let res = officer
+            .post_json("/api/v1/complaints", &json!({"recruiter_id": agency, "type": "RC02", "description": "The wage was half of what was promised."}))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED);
+    }
+    let card = visitor.get(&path).await.json();
+    assert_eq!(card["placements"]["value"], 5);
+    assert_eq!(
+        card["complaints"]["suppressed"], true,
+        "3 complaints: fewer than 5"
+    );
+    assert_eq!(
+        card["complaints_per_100_placements"]["value"],
+        Value::Null,
+        "a rate on a small count is hidden too"
+    );
+    assert!(
+        !card.to_string().contains("\"value\":3"),
+        "the small number appears nowhere"
+    );
+    let page = visitor.get(&format!("/scorecard/{agency}?lang=en")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("fewer than 5") && page.body.contains("Workers placed abroad"));
+    let check = visitor
+        .get("/api/v1/public/recruiters?q=310101010")
+        .await
+        .json();
+    assert_eq!(
+        check["items"][0]["id"],
+        agency.as_str(),
+        "the check links to the scorecard"
+    );
+    assert_eq!(
+        visitor
+            .get("/api/v1/public/recruiters/nope/scorecard")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
