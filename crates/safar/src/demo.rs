@@ -165,6 +165,8 @@ async fn scope_recruiter_staff(db: &Db, agency: &str) -> anyhow::Result<()> {
 fn demo_scope(role: Role) -> &'static str {
     match role {
         Role::RegionalOfficer => "region:UZ-SA",
+        // Replaced by the demo agency's id once it exists (`scope_recruiter_staff`).
+        Role::RecruiterStaff => "recruiter:demo",
         _ => "",
     }
 }

@@ -716,3 +716,4 @@ scorecard-median-days = Median days to a finding
 scorecard-sanctions = Sanctions
 fewer-than-5 = fewer than 5
 too-few-to-show = too few cases to show
+err-scope-recruiter = Recruiter staff need the scope of their agency: recruiter:<id>.

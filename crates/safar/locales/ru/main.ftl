@@ -716,3 +716,4 @@ scorecard-median-days = Медиана дней до решения
 scorecard-sanctions = Санкции
 fewer-than-5 = меньше 5
 too-few-to-show = слишком мало случаев, чтобы показать
+err-scope-recruiter = Сотруднику агентства нужна область его агентства: recruiter:<id>.

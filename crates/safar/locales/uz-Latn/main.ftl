@@ -717,3 +717,4 @@ scorecard-median-days = Xulosagacha kunlar (mediana)
 scorecard-sanctions = Jazo choralari
 fewer-than-5 = 5 dan kam
 too-few-to-show = ko‘rsatish uchun holatlar juda kam
+err-scope-recruiter = Agentlik xodimiga o‘z agentligi doirasi kerak: recruiter:<id>.

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::model::{LoginId, UserStatus, parse_display_name, parse_email};
 use super::store::{self, NewUser};
 use crate::platform::access::{
-    AccessError, Actor, Grant, Permission, Principal, RequestMeta, Role, Scope,
+    AccessError, Actor, Grant, Permission, Principal, RequestMeta, Role, Scope, ScopeKind,
 };
 use crate::platform::audit::{self, Event};
 use crate::platform::auth::{passwords, sessions, throttle, totp};
@@ -158,6 +158,14 @@ pub async fn create_user(
             })
             .ok(),
     };
+    // Recruiter staff act for one agency: without its scope they would act for every one.
+    let agency_scoped = matches!(&scope, Some(Some(s)) if s.kind == ScopeKind::Recruiter);
+    if role == Some(Role::RecruiterStaff) && scope.is_some() && !agency_scoped {
+        errors.push(FieldError {
+            field: "scope",
+            message: "err-scope-recruiter",
+        });
+    }
     check_password(&form.password, None, &mut errors);
     let (Some(email), Some(name), Some(role), Some(scope), true) =
         (email, name, role, scope, errors.is_empty())

@@ -138,6 +138,12 @@ impl TestApp {
 
     /// Creates a user through the service, as the console would; returns (email, password).
     pub async fn user(&self, role: Role, scope: &str) -> (String, String) {
+        // Recruiter staff always work for an agency; one that does not exist is enough for
+        // tests that only need the role.
+        let scope = match (role, scope) {
+            (Role::RecruiterStaff, "") => "recruiter:no-such-agency",
+            _ => scope,
+        };
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let email = format!("{role}{n}@test.example.org");
         let password = format!("long enough pass {n}");

@@ -1076,3 +1076,25 @@ async fn the_public_scorecard_shows_counts_of_five_or_more_and_hides_smaller_one
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn recruiter_staff_cannot_be_created_without_their_agency() {
+    let app = TestApp::new().await;
+    let mut admin = app.token_client(Role::Admin).await;
+    for scope in ["", "region:UZ-SA"] {
+        let res = admin
+            .post_json(
+                "/api/v1/users",
+                &json!({"email": format!("staff{}@agency.uz", scope.len()), "display_name": "Agency Staff",
+                        "role": "recruiter_staff", "scope": scope, "password": "a long enough password"}),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "scope {scope:?}: {}",
+            res.body
+        );
+        assert!(res.body.contains("scope"));
+    }
+}
