@@ -2,6 +2,8 @@
 //! script), licence number or STIR and sees plainly whether it may recruit. Not finding it
 //! is itself the warning. Lookups are limited per address and counted without who asked.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -115,11 +117,12 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
     let licences = store::current_licences(db, &ids).await?;
     let since = clock.now_ms() - SANCTION_WINDOW_MS;
+    let mut sanctions = sanctions(db, &ids, since).await?;
     let mut entries = Vec::with_capacity(found.len());
     for recruiter in found {
         let licence = licences.iter().find(|l| l.recruiter_id == recruiter.id);
-        let sanctions = sanctions(db, &recruiter.id, since).await?;
-        entries.push(entry(recruiter, licence, sanctions));
+        let own = sanctions.remove(&recruiter.id).unwrap_or_default();
+        entries.push(entry(recruiter, licence, own));
     }
     // A phone number (possibly also read as a STIR) or the name of a reported intermediary.
     let phone = crate::accounts::model::parse_phone(q).ok();
@@ -131,29 +134,38 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     Ok(entries)
 }
 
-/// Licence suspensions and revocations, and the warnings and fines of substantiated
-/// complaints, newest first.
-async fn sanctions(db: &Db, recruiter_id: &str, since_ms: i64) -> ServiceResult<Vec<Sanction>> {
+/// Licence suspensions and revocations (of all `ids` in one statement), and the warnings and
+/// fines of substantiated complaints, each recruiter's newest first.
+async fn sanctions(
+    db: &Db,
+    ids: &[String],
+    since_ms: i64,
+) -> ServiceResult<HashMap<String, Vec<Sanction>>> {
     let day = |ms: i64| format_ms(ms).chars().take(10).collect::<String>();
-    let mut all: Vec<Sanction> = store::events(db, recruiter_id, since_ms)
-        .await?
-        .into_iter()
-        .filter(|e| e.to_state == "suspended" || e.to_state == "revoked")
-        .map(|e| Sanction {
-            state: e.to_state,
-            reason: e.reason,
-            date: day(e.at_ms),
-        })
-        .collect();
-    for s in super::complaints::public_sanctions(db, recruiter_id, since_ms).await? {
-        all.push(Sanction {
-            state: s.sanction,
-            reason: s.type_code,
-            date: day(s.at_ms),
-        });
+    let mut by_recruiter: HashMap<String, Vec<Sanction>> = HashMap::new();
+    for (recruiter_id, e) in store::events_of(db, ids, since_ms, &["suspended", "revoked"]).await? {
+        by_recruiter
+            .entry(recruiter_id)
+            .or_default()
+            .push(Sanction {
+                state: e.to_state,
+                reason: e.reason,
+                date: day(e.at_ms),
+            });
     }
-    all.sort_by(|a, b| b.date.cmp(&a.date));
-    Ok(all)
+    for id in ids {
+        for s in super::complaints::public_sanctions(db, id, since_ms).await? {
+            by_recruiter.entry(id.clone()).or_default().push(Sanction {
+                state: s.sanction,
+                reason: s.type_code,
+                date: day(s.at_ms),
+            });
+        }
+    }
+    for all in by_recruiter.values_mut() {
+        all.sort_by(|a, b| b.date.cmp(&a.date));
+    }
+    Ok(by_recruiter)
 }
 
 fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> PublicEntry {

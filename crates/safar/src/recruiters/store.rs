@@ -172,10 +172,18 @@ pub async fn search(
             sql.push(" OR ");
         }
         any = true;
-        sql.push("r.stir = ")
+        // The candidates come from the STIR and licence-number indexes (a bare `OR` over the
+        // joined current licence would read every recruiter); the match is then checked on
+        // the current licence, as before.
+        sql.push("(r.id IN (SELECT s.id FROM recruiters s WHERE s.stir = ")
+            .bind_text(id.to_string())
+            .push(" UNION ALL SELECT n.recruiter_id FROM licences n WHERE n.licence_no = ")
+            .bind_text(id.to_string())
+            .push(") AND (r.stir = ")
             .bind_text(id.to_string())
             .push(" OR l.licence_no = ")
-            .bind_text(id.to_string());
+            .bind_text(id.to_string())
+            .push("))");
     }
     if !any {
         return Ok(vec![]);
@@ -417,6 +425,55 @@ pub async fn events(
         })
     })
     .collect()
+}
+
+/// The decisions on each of `recruiter_ids` since `since_ms` that took the licence to one of
+/// `to_states`, as (recruiter id, event); each recruiter's newest first.
+pub async fn events_of(
+    db: &Db,
+    recruiter_ids: &[String],
+    since_ms: i64,
+    to_states: &[&str],
+) -> Result<Vec<(String, LicenceEvent)>, sqlx::Error> {
+    if recruiter_ids.is_empty() || to_states.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = SqlBuf::new(
+        "SELECT recruiter_id, action, from_state, to_state, reason, at FROM licence_events WHERE recruiter_id IN (",
+    );
+    for (i, id) in recruiter_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(id.clone());
+    }
+    sql.push(") AND at >= ")
+        .bind_int(since_ms)
+        .push(" AND to_state IN (");
+    for (i, state) in to_states.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text((*state).to_string());
+    }
+    sql.push(") ORDER BY recruiter_id, at DESC, id DESC");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("recruiter_id")?,
+                LicenceEvent {
+                    action: r.try_get("action")?,
+                    from_state: r.try_get("from_state")?,
+                    to_state: r.try_get("to_state")?,
+                    reason: r.try_get("reason")?,
+                    at_ms: r.try_get("at")?,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// Valid or suspended licences whose end date is before `today` (ISO dates compare as text).
