@@ -618,7 +618,7 @@ fn partial(name: &str) -> String {
 /// The mix of queries: names in both scripts, whole or partial, licence numbers, STIRs
 /// (some typed with spaces or in lower case) and names that are not in the register.
 fn make_queries(register: &[Known], n: usize, seed: u64) -> Vec<(&'static str, String)> {
-    let mut rng = Rng(seed ^ 0x5EED_0F_C4EC);
+    let mut rng = Rng(seed ^ 0x005E_ED0F_C4EC);
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let r = &register[rng.below(register.len())];
@@ -645,12 +645,12 @@ fn make_queries(register: &[Known], n: usize, seed: u64) -> Vec<(&'static str, S
             37..47 => ("name_casual", casual(&r.name)),
             47..60 => ("name_partial", partial(&r.name)),
             60..75 => match &r.licence_no {
-                Some(no) if roll % 3 == 0 => ("licence_no", no.to_lowercase()),
+                Some(no) if roll.is_multiple_of(3) => ("licence_no", no.to_lowercase()),
                 Some(no) => ("licence_no", no.clone()),
                 None => continue,
             },
             75..90 => match &r.stir {
-                Some(s) if roll % 4 == 0 => {
+                Some(s) if roll.is_multiple_of(4) => {
                     ("stir", format!("{} {} {}", &s[..3], &s[3..6], &s[6..]))
                 }
                 Some(s) => ("stir", s.clone()),
