@@ -113,16 +113,15 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     if too_vague(&identifier, &words) {
         return Err(ServiceError::invalid("q", "err-check-query"));
     }
-    let found = store::search(db, &words, identifier.as_deref(), true, MAX_RESULTS).await?;
-    let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
-    let licences = store::current_licences(db, &ids).await?;
+    let found =
+        store::search_with_licences(db, &words, identifier.as_deref(), true, MAX_RESULTS).await?;
+    let ids: Vec<String> = found.iter().map(|(r, _)| r.id.clone()).collect();
     let since = clock.now_ms() - SANCTION_WINDOW_MS;
     let mut sanctions = sanctions(db, &ids, since).await?;
     let mut entries = Vec::with_capacity(found.len());
-    for recruiter in found {
-        let licence = licences.iter().find(|l| l.recruiter_id == recruiter.id);
+    for (recruiter, licence) in found {
         let own = sanctions.remove(&recruiter.id).unwrap_or_default();
-        entries.push(entry(recruiter, licence, own));
+        entries.push(entry(recruiter, licence.as_ref(), own));
     }
     // A phone number (possibly also read as a STIR) or the name of a reported intermediary.
     let phone = crate::accounts::model::parse_phone(q).ok();

@@ -149,8 +149,48 @@ pub async fn search(
     only_with_licence: bool,
     limit: i64,
 ) -> Result<Vec<Recruiter>, sqlx::Error> {
+    Ok(
+        search_with_licences(db, words, identifier, only_with_licence, limit)
+            .await?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
+    )
+}
+
+/// The current licence's columns, prefixed so they do not clash with the recruiter's.
+const JOINED_LICENCE_COLUMNS: &str = "l.id AS l_id, l.recruiter_id AS l_recruiter_id, \
+     l.licence_no AS l_licence_no, l.state AS l_state, l.valid_from AS l_valid_from, l.valid_to AS l_valid_to, \
+     l.conditions AS l_conditions, l.reason AS l_reason, l.decided_at AS l_decided_at";
+
+fn joined_licence_from_row(r: &AnyRow) -> Result<Option<Licence>, sqlx::Error> {
+    let Some(id) = r.try_get::<Option<String>, _>("l_id")? else {
+        return Ok(None);
+    };
+    Ok(Some(Licence {
+        id,
+        recruiter_id: r.try_get("l_recruiter_id")?,
+        licence_no: r.try_get("l_licence_no")?,
+        state: r.try_get("l_state")?,
+        valid_from: r.try_get("l_valid_from")?,
+        valid_to: r.try_get("l_valid_to")?,
+        conditions: r.try_get("l_conditions")?,
+        reason: r.try_get("l_reason")?,
+        decided_at_ms: r.try_get("l_decided_at")?,
+    }))
+}
+
+/// `search`, with each recruiter's current licence (the one the statement joins anyway), so
+/// the public check needs no second statement for it.
+pub async fn search_with_licences(
+    db: &Db,
+    words: &[String],
+    identifier: Option<&str>,
+    only_with_licence: bool,
+    limit: i64,
+) -> Result<Vec<(Recruiter, Option<Licence>)>, sqlx::Error> {
     let mut sql = SqlBuf::new(&format!(
-        "SELECT {RECRUITER_COLUMNS} FROM recruiters r \
+        "SELECT {RECRUITER_COLUMNS}, {JOINED_LICENCE_COLUMNS} FROM recruiters r \
          LEFT JOIN licences l ON l.id = (SELECT l2.id FROM licences l2 WHERE l2.recruiter_id = r.id \
          ORDER BY l2.created_at DESC, l2.id DESC LIMIT 1) WHERE ("
     ));
@@ -198,7 +238,7 @@ pub async fn search(
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(recruiter_from_row)
+        .map(|row| Ok((recruiter_from_row(row)?, joined_licence_from_row(row)?)))
         .collect()
 }
 
