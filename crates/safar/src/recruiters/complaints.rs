@@ -474,27 +474,40 @@ pub async fn list(
 /// A sanction as the public check shows it: warnings and fines (suspensions and revocations
 /// show as licence decisions already).
 pub struct PublicSanction {
+    pub recruiter_id: String,
     pub sanction: String,
     pub type_code: String,
     pub at_ms: i64,
 }
 
+/// The warnings and fines since `since_ms` of all `recruiter_ids`, in one statement.
 pub async fn public_sanctions(
     db: &Db,
-    recruiter_id: &str,
+    recruiter_ids: &[String],
     since_ms: i64,
 ) -> Result<Vec<PublicSanction>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT sanction, type_code, sanctioned_at FROM complaints WHERE recruiter_id = $1 \
-         AND sanction IN ('warning', 'fine') AND sanctioned_at >= $2 ORDER BY sanctioned_at DESC",
-    )
-    .bind(recruiter_id)
-    .bind(since_ms)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
+    if recruiter_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = SqlBuf::new(
+        "SELECT recruiter_id, sanction, type_code, sanctioned_at FROM complaints \
+         WHERE sanction IN ('warning', 'fine') AND sanctioned_at >= ",
+    );
+    sql.bind_int(since_ms).push(" AND recruiter_id IN (");
+    for (i, id) in recruiter_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(id.clone());
+    }
+    sql.push(")");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
         .map(|r| {
             Ok(PublicSanction {
+                recruiter_id: r.try_get("recruiter_id")?,
                 sanction: r.try_get("sanction")?,
                 type_code: r.try_get("type_code")?,
                 at_ms: r.try_get("sanctioned_at")?,

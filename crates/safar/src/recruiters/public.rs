@@ -133,8 +133,8 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     Ok(entries)
 }
 
-/// Licence suspensions and revocations (of all `ids` in one statement), and the warnings and
-/// fines of substantiated complaints, each recruiter's newest first.
+/// Licence suspensions and revocations, and the warnings and fines of substantiated
+/// complaints, of all `ids` in two statements; each recruiter's newest first.
 async fn sanctions(
     db: &Db,
     ids: &[String],
@@ -152,14 +152,15 @@ async fn sanctions(
                 date: day(e.at_ms),
             });
     }
-    for id in ids {
-        for s in super::complaints::public_sanctions(db, id, since_ms).await? {
-            by_recruiter.entry(id.clone()).or_default().push(Sanction {
+    for s in super::complaints::public_sanctions(db, ids, since_ms).await? {
+        by_recruiter
+            .entry(s.recruiter_id)
+            .or_default()
+            .push(Sanction {
                 state: s.sanction,
                 reason: s.type_code,
                 date: day(s.at_ms),
             });
-        }
     }
     for all in by_recruiter.values_mut() {
         all.sort_by(|a, b| b.date.cmp(&a.date));
