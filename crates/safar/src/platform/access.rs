@@ -355,6 +355,15 @@ impl Actor {
         !matches!(self.principal, Principal::Anonymous)
     }
 
+    /// Why a request is refused: sign in first (401), or not for you (403).
+    pub fn refusal(&self) -> AccessError {
+        if self.is_signed_in() {
+            AccessError::Forbidden
+        } else {
+            AccessError::Unauthenticated
+        }
+    }
+
     pub fn is_staff(&self) -> bool {
         self.grants.iter().any(|g| g.role.is_staff())
     }

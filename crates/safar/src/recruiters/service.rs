@@ -623,13 +623,10 @@ pub struct RecruiterRecord {
 /// The register is not personal data and not regional: any staff grant of `ViewRecruiters`,
 /// scoped or not, may read all of it (reads are not audited).
 pub fn may_view(actor: &Actor) -> Result<(), crate::platform::access::AccessError> {
-    use crate::platform::access::AccessError;
     if actor.holds(Permission::ViewRecruiters) {
         Ok(())
-    } else if actor.is_signed_in() {
-        Err(AccessError::Forbidden)
     } else {
-        Err(AccessError::Unauthenticated)
+        Err(actor.refusal())
     }
 }
 

@@ -9,10 +9,9 @@ use super::service::{public_view, require_agency};
 use super::store::{self, Application, NewEvent, Vacancy};
 use crate::people::privacy::{self, NewConsent};
 use crate::people::service::{Deps, NewJourney};
-use crate::platform::access::{AccessError, Actor, Permission, Role};
+use crate::platform::access::{Actor, Permission, Role};
 use crate::platform::audit::{self, Event};
 use crate::platform::error::{ServiceError, ServiceResult};
-use crate::platform::ids::new_id;
 
 /// What a citizen sends to apply.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -85,18 +84,7 @@ pub async fn apply(
     }
     let (score, score_parts) = score_for(deps, &vacancy, &person_id).await?;
     let now = deps.clock.now_ms();
-    let application = Application {
-        id: new_id(),
-        vacancy_id: vacancy.id.clone(),
-        person_id: person_id.clone(),
-        state: AppState::Applied.as_str().into(),
-        score,
-        score_parts,
-        journey_id: None,
-        flagged_at_ms: None,
-        flag_reason: String::new(),
-        created_at_ms: now,
-    };
+    let application = Application::new(&vacancy.id, &person_id, score, score_parts, now);
     let mut tx = deps.db.begin().await?;
     if !store::insert_application(&mut tx, &application, now).await? {
         return Err(ServiceError::Conflict("err-already-applied"));
@@ -153,12 +141,7 @@ pub async fn step(
     let acting = if action.by_applicant() {
         let own = crate::people::service::own_person_id(deps.db, actor).await?;
         if own.as_deref() != Some(application.person_id.as_str()) {
-            return Err(if actor.is_signed_in() {
-                AccessError::Forbidden
-            } else {
-                AccessError::Unauthenticated
-            }
-            .into());
+            return Err(actor.refusal().into());
         }
         Some(Role::Citizen)
     } else {

@@ -3,13 +3,12 @@
 //! at every step. Made-up employers, marked as demo like the agencies.
 
 use super::applications::StepInput;
-use super::model::{AppState, Offered, Wanted, match_score};
+use super::model::{Offered, Wanted, match_score};
 use super::service::{self, VacancyInput};
 use super::store::{self, Application};
 use crate::people::service::Deps;
 use crate::platform::access::Actor;
 use crate::platform::db::Db;
-use crate::platform::ids::new_id;
 use crate::recruiters::service::today;
 
 /// (country, sector, wage, currency, language, employer) of a typical job order there.
@@ -210,18 +209,7 @@ async fn add_applications(deps: Deps<'_>, agency: &str) -> anyhow::Result<()> {
                 region,
             },
         );
-        let application = Application {
-            id: new_id(),
-            vacancy_id: v.id.clone(),
-            person_id: person_id.clone(),
-            state: AppState::Applied.as_str().into(),
-            score,
-            score_parts,
-            journey_id: None,
-            flagged_at_ms: None,
-            flag_reason: String::new(),
-            created_at_ms: clock.now_ms(),
-        };
+        let application = Application::new(&v.id, person_id, score, score_parts, clock.now_ms());
         let mut tx = db.begin().await?;
         let inserted = store::insert_application(&mut tx, &application, clock.now_ms()).await?;
         tx.commit().await?;
@@ -260,18 +248,7 @@ async fn licence_falls(deps: Deps<'_>, agency: &str) -> anyhow::Result<()> {
             .fetch_all(&db.pool)
             .await?;
     for (person_id,) in persons {
-        let application = Application {
-            id: new_id(),
-            vacancy_id: v.id.clone(),
-            person_id,
-            state: AppState::Applied.as_str().into(),
-            score: 0,
-            score_parts: vec![],
-            journey_id: None,
-            flagged_at_ms: None,
-            flag_reason: String::new(),
-            created_at_ms: clock.now_ms(),
-        };
+        let application = Application::new(&v.id, &person_id, 0, vec![], clock.now_ms());
         let mut tx = db.begin().await?;
         store::insert_application(&mut tx, &application, clock.now_ms()).await?;
         tx.commit().await?;

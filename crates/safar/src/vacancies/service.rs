@@ -610,12 +610,7 @@ pub async fn staff_list(
 ) -> ServiceResult<Vec<Vacancy>> {
     // A scoped grant (recruiter staff) is enough to open the list; it is filtered below.
     if !actor.holds(Permission::ListVacancies) {
-        let refused = if actor.is_signed_in() {
-            AccessError::Forbidden
-        } else {
-            AccessError::Unauthenticated
-        };
-        return Err(refused.into());
+        return Err(actor.refusal().into());
     }
     let recruiters = if actor.holds(Permission::VerifyVacancies) {
         None

@@ -339,6 +339,30 @@ pub struct Application {
     pub created_at_ms: i64,
 }
 
+impl Application {
+    /// A new application, as the applicant sends it.
+    pub fn new(
+        vacancy_id: &str,
+        person_id: &str,
+        score: i64,
+        score_parts: Vec<super::model::ScorePart>,
+        now_ms: i64,
+    ) -> Self {
+        Application {
+            id: new_id(),
+            vacancy_id: vacancy_id.to_string(),
+            person_id: person_id.to_string(),
+            state: super::model::AppState::Applied.as_str().into(),
+            score,
+            score_parts,
+            journey_id: None,
+            flagged_at_ms: None,
+            flag_reason: String::new(),
+            created_at_ms: now_ms,
+        }
+    }
+}
+
 const APP_COLUMNS: &str = "a.id, a.vacancy_id, a.person_id, a.state, a.score, a.score_parts, a.journey_id, \
      a.flagged_at, a.flag_reason, a.created_at";
 
