@@ -717,3 +717,6 @@ scorecard-sanctions = Sanctions
 fewer-than-5 = fewer than 5
 too-few-to-show = too few cases to show
 err-scope-recruiter = Recruiter staff need the scope of their agency: recruiter:<id>.
+complaint-own-title = Complain about this agency
+complaint-own-intro = Tell the agency what went wrong. A licensing officer looks into every complaint and reaches a finding within 30 days; you will be contacted.
+complaint-own-submit = Send the complaint

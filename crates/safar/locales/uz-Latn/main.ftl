@@ -718,3 +718,6 @@ scorecard-sanctions = Jazo choralari
 fewer-than-5 = 5 dan kam
 too-few-to-show = ko‘rsatish uchun holatlar juda kam
 err-scope-recruiter = Agentlik xodimiga o‘z agentligi doirasi kerak: recruiter:<id>.
+complaint-own-title = Bu agentlik ustidan shikoyat qilish
+complaint-own-intro = Agentlikka nima noto‘g‘ri bo‘lganini yozing. Litsenziyalash xodimi har bir shikoyatni ko‘rib chiqadi va 30 kun ichida xulosa chiqaradi; siz bilan bog‘lanishadi.
+complaint-own-submit = Shikoyatni yuborish

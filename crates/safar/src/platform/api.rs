@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
         crate::vacancies::api::applicants,
         crate::vacancies::api::mine,
         crate::vacancies::api::step,
+        crate::vacancies::api::complain,
         crate::vacancies::payment_pages::api_record,
         crate::vacancies::payment_pages::api_mine,
         crate::people::api::export,

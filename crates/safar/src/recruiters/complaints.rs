@@ -173,7 +173,7 @@ fn clean_text(
     v
 }
 
-/// Records a complaint (licensing officers); returns its id.
+/// Records a complaint (licensing officers, e.g. from a call); returns its id.
 pub async fn file(
     db: &Db,
     clock: &Clock,
@@ -181,6 +181,18 @@ pub async fn file(
     input: &NewComplaint,
 ) -> ServiceResult<String> {
     let acting = actor.require(Permission::ManageRecruiters)?;
+    file_as(db, clock, actor, acting, input).await
+}
+
+/// Records a complaint for an actor whose right to it the caller has checked (an officer,
+/// or a citizen about the agency of their own application).
+pub async fn file_as(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    acting: Option<crate::platform::access::Role>,
+    input: &NewComplaint,
+) -> ServiceResult<String> {
     let mut errors = vec![];
     let recruiter = recruiters::find(db, input.recruiter_id.trim()).await?;
     if recruiter.is_none() {

@@ -318,3 +318,25 @@ pub async fn step(
         Err(e) => e.into_response(),
     }
 }
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ComplaintFiled {
+    pub id: String,
+}
+
+/// The applicant complains about the agency of their own application (201).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/complaint", tag = "vacancies",
+    params(("id" = String, Path)), request_body = applications::OwnComplaint,
+    responses((status = 201, body = ComplaintFiled), (status = 404, body = crate::platform::api::Problem),
+              (status = 422, body = crate::platform::api::Problem)))]
+pub async fn complain(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<applications::OwnComplaint>,
+) -> Response {
+    match applications::complain(st.people(), &ctx.actor, &id, &body).await {
+        Ok(id) => (StatusCode::CREATED, Json(ComplaintFiled { id })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

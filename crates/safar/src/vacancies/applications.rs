@@ -315,3 +315,51 @@ pub async fn my_alerts(deps: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<Alert
         })
         .collect())
 }
+
+/// A complaint from the applicant about the agency of their own application.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct OwnComplaint {
+    /// A taxonomy code, `RC01` … `RC13`.
+    #[serde(rename = "type", default)]
+    pub type_code: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The applicant complains about the agency their application went through; the complaint
+/// joins the licensing officers' list with its 30-day deadline. Returns its id.
+pub async fn complain(
+    deps: Deps<'_>,
+    actor: &Actor,
+    application_id: &str,
+    input: &OwnComplaint,
+) -> ServiceResult<String> {
+    let person_id = own_person(deps, actor).await?;
+    let mut tx = deps.db.begin().await?;
+    let application = store::application(&mut tx, application_id).await?;
+    let vacancy = match &application {
+        Some(a) => store::by_id(&mut tx, &a.vacancy_id).await?,
+        None => None,
+    };
+    tx.commit().await?;
+    let (Some(application), Some(vacancy)) = (application, vacancy) else {
+        return Err(ServiceError::NotFound);
+    };
+    if application.person_id != person_id {
+        return Err(ServiceError::NotFound);
+    }
+    let complaint = crate::recruiters::complaints::NewComplaint {
+        recruiter_id: vacancy.recruiter_id,
+        type_code: input.type_code.clone(),
+        description: input.description.clone(),
+        person_id: Some(person_id),
+    };
+    crate::recruiters::complaints::file_as(
+        deps.db,
+        deps.clock,
+        actor,
+        Some(Role::Citizen),
+        &complaint,
+    )
+    .await
+}

@@ -159,6 +159,24 @@ pub const ROUTES: &[Route] = &[
         Access::Perm(Permission::ManageRecruiters),
     )
     .example("/recruiters/00000000-0000-0000-0000-000000000000/affected"),
+    Route::new(
+        "GET",
+        "/applications/{id}/complaint",
+        Access::Perm(Permission::ApplyToVacancies),
+    )
+    .example("/applications/00000000-0000-0000-0000-000000000000/complaint"),
+    Route::new(
+        "POST",
+        "/applications/{id}/complaint",
+        Access::Perm(Permission::ApplyToVacancies),
+    )
+    .example("/applications/00000000-0000-0000-0000-000000000000/complaint"),
+    Route::new(
+        "POST",
+        "/api/v1/applications/{id}/complaint",
+        Access::Perm(Permission::ApplyToVacancies),
+    )
+    .example("/api/v1/applications/00000000-0000-0000-0000-000000000000/complaint"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -184,6 +202,11 @@ pub fn router() -> Router<AppState> {
         .route("/vacancies/{reference}/applicants", get(pages::applicants))
         .route("/applications", get(pages::mine))
         .route("/applications/{id}/{action}", post(pages::step))
+        .route(
+            "/applications/{id}/complaint",
+            get(pages::complaint_form).post(pages::complain),
+        )
+        .route("/api/v1/applications/{id}/complaint", post(api::complain))
         .route("/api/v1/vacancies", get(api::list).post(api::create))
         .route(
             "/api/v1/vacancies/{reference}",

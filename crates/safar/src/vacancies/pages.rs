@@ -771,3 +771,69 @@ pub async fn affected(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     };
     page(StatusCode::OK, html.render())
 }
+
+#[derive(Template)]
+#[template(path = "vacancies/complain.html")]
+struct ComplainPage {
+    page: Page,
+    id: String,
+    types: Vec<&'static str>,
+    form: applications::OwnComplaint,
+    errors: FormErrors,
+}
+
+fn complain_page(
+    ctx: &Ctx,
+    id: String,
+    form: applications::OwnComplaint,
+    errors: FormErrors,
+) -> Response {
+    let title = ctx.tr.t("complaint-own-title");
+    let html = ComplainPage {
+        page: Page::new(ctx, &title),
+        id,
+        types: crate::recruiters::complaints::TYPES
+            .iter()
+            .map(|(c, _)| *c)
+            .collect(),
+        form,
+        errors: errors.clone(),
+    };
+    page(status_of(&errors), html.render())
+}
+
+pub async fn complaint_form(ctx: Ctx, Path(id): Path<String>) -> Response {
+    complain_page(
+        &ctx,
+        id,
+        applications::OwnComplaint::default(),
+        FormErrors::none(ctx.tr),
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ComplainForm {
+    #[serde(default, rename = "type")]
+    type_code: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn complain(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ComplainForm>,
+) -> Response {
+    let input = applications::OwnComplaint {
+        type_code: form.type_code,
+        description: form.description,
+    };
+    match applications::complain(st.people(), &ctx.actor, &id, &input).await {
+        Ok(_) => Redirect::to("/applications?complained=1").into_response(),
+        Err(e) => match as_form_errors(&ctx, e) {
+            Ok(errors) => complain_page(&ctx, id, input, errors),
+            Err(e) => e.into_response(),
+        },
+    }
+}

@@ -1098,3 +1098,73 @@ async fn recruiter_staff_cannot_be_created_without_their_agency() {
         assert!(res.body.contains("scope"));
     }
 }
+
+#[tokio::test]
+async fn an_applicant_complains_about_the_agency_of_their_own_application_only() {
+    let app = TestApp::new().await;
+    let mut officer = app.signed_in(Role::LicensingOfficer).await;
+    let agency = licensed_agency(
+        &mut officer,
+        "Istiqbol Safar xususiy bandlik agentligi",
+        "320202020",
+    )
+    .await;
+    let mut staff = app
+        .signed_in_scoped(Role::RecruiterStaff, &format!("recruiter:{agency}"))
+        .await;
+    let reference = publish(&mut staff, &mut officer, &job_order(0)).await;
+    let (mut worker, person) = citizen(&app, 501, "8211").await;
+    let (mut other, _) = citizen(&app, 502, "8211").await;
+    let id = apply_to(&mut worker, &reference).await;
+    let body = json!({"type": "RC02", "description": "The contract shows half the promised wage."});
+    let path = format!("/api/v1/applications/{id}/complaint");
+    assert_eq!(
+        other.post_json(&path, &body).await.status,
+        StatusCode::NOT_FOUND,
+        "not someone else's"
+    );
+    assert_eq!(
+        staff.post_json(&path, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = worker
+        .post_json(&path, &json!({"type": "RC02", "description": "bad"}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        worker.post_json(&path, &body).await.status,
+        StatusCode::CREATED
+    );
+    let form = worker
+        .get(&format!("/applications/{id}/complaint?lang=en"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let res = worker
+        .post_form(
+            &format!("/applications/{id}/complaint"),
+            &[
+                ("type", "RC04"),
+                ("description", "They asked for my passport to keep."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let open = officer
+        .get(&format!("/api/v1/complaints?recruiter={agency}"))
+        .await
+        .json();
+    let items = open["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "both reach the officers");
+    assert!(
+        items
+            .iter()
+            .all(|c| c["person_id"] == person.as_str() && c["state"] == "received")
+    );
+    let actor_role: String = sqlx::query_scalar(
+        "SELECT actor_role FROM audit_log WHERE action = 'complaint.file' LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(actor_role, "citizen", "audited as the applicant");
+}
