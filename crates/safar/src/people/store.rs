@@ -204,6 +204,27 @@ pub async fn phones(db: &Db, person_id: &str) -> Result<Vec<String>, sqlx::Error
     rows.iter().map(|r| r.try_get("phone")).collect()
 }
 
+/// The phones of several persons in one statement: (person id, phone), by person and phone.
+pub async fn phones_of_many(db: &Db, ids: &[String]) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = SqlBuf::new("SELECT person_id, phone FROM person_phones WHERE person_id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(id.clone());
+    }
+    sql.push(") ORDER BY person_id, phone");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("person_id")?, r.try_get("phone")?)))
+        .collect()
+}
+
 /// Persons with exactly this identifier: PINFL, phone or passport index.
 pub async fn ids_by_identifier(
     db: &Db,

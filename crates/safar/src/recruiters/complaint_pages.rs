@@ -62,11 +62,17 @@ async fn with_names(
     st: &AppState,
     list: Vec<Complaint>,
 ) -> Result<Vec<(Complaint, String)>, ServiceError> {
-    let mut rows = vec![];
+    // Complaints gather on a few recruiters: each name is read once.
+    let mut names: std::collections::HashMap<String, String> = Default::default();
+    let mut rows = Vec::with_capacity(list.len());
     for c in list {
-        let name = store::find(&st.db, &c.recruiter_id)
-            .await?
-            .map_or_else(String::new, |r| r.name);
+        if !names.contains_key(&c.recruiter_id) {
+            let name = store::find(&st.db, &c.recruiter_id)
+                .await?
+                .map_or_else(String::new, |r| r.name);
+            names.insert(c.recruiter_id.clone(), name);
+        }
+        let name = names.get(&c.recruiter_id).cloned().unwrap_or_default();
         rows.push((c, name));
     }
     Ok(rows)

@@ -156,31 +156,18 @@ pub struct PrefillQuery {
     name: Option<String>,
 }
 
-/// Reads the multipart form: text fields and up to `MAX_FILES + 1` non-empty files (one more
-/// than allowed, so that too many is reported rather than silently cut).
-async fn read_form(mut multipart: Multipart) -> Result<(ReportForm, Vec<Evidence>), &'static str> {
+/// Reads the multipart form: text fields and up to `MAX_FILES + 1` non-empty files.
+async fn read_form(multipart: Multipart) -> Result<(ReportForm, Vec<Evidence>), &'static str> {
+    let (fields, files) =
+        crate::platform::web::forms::read_multipart(multipart, "evidence", MAX_FILES).await?;
     let mut form = ReportForm::default();
-    let mut files = vec![];
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err("err-upload"),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "evidence" {
-            let bytes = field.bytes().await.map_err(|_| "err-upload")?;
-            if !bytes.is_empty() && files.len() <= MAX_FILES {
-                files.push(Evidence {
-                    bytes: bytes.to_vec(),
-                });
-            }
-        } else {
-            let text = field.text().await.map_err(|_| "err-upload")?;
-            form.set(&name, text);
-        }
+    for (name, value) in fields {
+        form.set(&name, value);
     }
-    Ok((form, files))
+    Ok((
+        form,
+        files.into_iter().map(|bytes| Evidence { bytes }).collect(),
+    ))
 }
 
 pub async fn submit(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) -> Response {

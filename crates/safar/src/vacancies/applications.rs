@@ -232,6 +232,33 @@ pub struct Applicant {
     pub phones: Vec<String>,
 }
 
+/// Applications with their applicants' names, regions and phones, in their order; two
+/// statements for all of them (not one per applicant).
+pub async fn with_persons(
+    db: &crate::platform::db::Db,
+    applications: Vec<Application>,
+) -> Result<Vec<Applicant>, sqlx::Error> {
+    let ids: Vec<String> = applications.iter().map(|a| a.person_id.clone()).collect();
+    let persons = crate::people::store::find_many(db, &ids).await?;
+    let phones = crate::people::store::phones_of_many(db, &ids).await?;
+    Ok(applications
+        .into_iter()
+        .filter_map(|application| {
+            let person = persons.iter().find(|p| p.id == application.person_id)?;
+            Some(Applicant {
+                name: format!("{} {}", person.family_name, person.given_name),
+                region: person.region_iso.clone(),
+                phones: phones
+                    .iter()
+                    .filter(|(id, _)| *id == person.id)
+                    .map(|(_, phone)| phone.clone())
+                    .collect(),
+                application,
+            })
+        })
+        .collect())
+}
+
 /// A vacancy's applicants, best match first, for its recruiter's staff. Reading them is a
 /// staff read of personal data: it is audited, once per list.
 pub async fn applicants(
@@ -243,19 +270,11 @@ pub async fn applicants(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let acting = require_agency(actor, &vacancy.recruiter_id)?;
-    let mut out = vec![];
-    for application in store::applications_of_vacancy(deps.db, &vacancy.id).await? {
-        let Some(person) = crate::people::store::find(deps.db, &application.person_id).await?
-        else {
-            continue;
-        };
-        out.push(Applicant {
-            name: format!("{} {}", person.family_name, person.given_name),
-            region: person.region_iso,
-            phones: crate::people::store::phones(deps.db, &person.id).await?,
-            application,
-        });
-    }
+    let out = with_persons(
+        deps.db,
+        store::applications_of_vacancy(deps.db, &vacancy.id).await?,
+    )
+    .await?;
     let now = deps.clock.now_ms();
     let mut tx = deps.db.begin().await?;
     let details = json!({ "reference": vacancy.reference, "applicants": out.len(), "purpose": "recruitment" });

@@ -71,22 +71,23 @@ pub async fn affected(
     recruiter_id: &str,
 ) -> ServiceResult<Vec<Affected>> {
     let acting = actor.require(crate::platform::access::Permission::ManageRecruiters)?;
-    let mut out = vec![];
-    for application in store::flagged_by(deps.db, recruiter_id).await? {
-        let (Some(person), Some(vacancy)) = (
-            crate::people::store::find(deps.db, &application.person_id).await?,
-            store::find(deps.db, &application.vacancy_id).await?,
-        ) else {
-            continue;
-        };
+    let applicants =
+        super::applications::with_persons(deps.db, store::flagged_by(deps.db, recruiter_id).await?)
+            .await?;
+    // The flagged applications go through a handful of vacancies: each is read once.
+    let mut references: std::collections::HashMap<String, String> = Default::default();
+    let mut out = Vec::with_capacity(applicants.len());
+    for applicant in applicants {
+        let vacancy_id = applicant.application.vacancy_id.clone();
+        if !references.contains_key(&vacancy_id)
+            && let Some(v) = store::find(deps.db, &vacancy_id).await?
+        {
+            references.insert(vacancy_id.clone(), v.reference);
+        }
+        let reference = references.get(&vacancy_id).cloned().unwrap_or_default();
         out.push(Affected {
-            reference: vacancy.reference,
-            applicant: super::applications::Applicant {
-                name: format!("{} {}", person.family_name, person.given_name),
-                region: person.region_iso,
-                phones: crate::people::store::phones(deps.db, &person.id).await?,
-                application,
-            },
+            reference,
+            applicant,
         });
     }
     let mut tx = deps.db.begin().await?;

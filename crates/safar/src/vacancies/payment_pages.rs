@@ -116,28 +116,18 @@ pub async fn ledger(
     ledger_page(&st, &ctx, form, FormErrors::none(ctx.tr)).await
 }
 
-async fn read_form(
-    mut multipart: Multipart,
-) -> Result<(PaymentForm, Option<Receipt>), &'static str> {
+/// Reads the multipart form: its fields and the receipt, if one was sent.
+async fn read_form(multipart: Multipart) -> Result<(PaymentForm, Option<Receipt>), &'static str> {
+    let (fields, files) =
+        crate::platform::web::forms::read_multipart(multipart, "receipt", 1).await?;
     let mut form = PaymentForm::default();
-    let mut receipt = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err("err-upload"),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "receipt" {
-            let bytes = field.bytes().await.map_err(|_| "err-upload")?;
-            receipt = Some(Receipt {
-                bytes: bytes.to_vec(),
-            });
-        } else {
-            form.set(&name, field.text().await.map_err(|_| "err-upload")?);
-        }
+    for (name, value) in fields {
+        form.set(&name, value);
     }
-    Ok((form, receipt))
+    Ok((
+        form,
+        files.into_iter().next().map(|bytes| Receipt { bytes }),
+    ))
 }
 
 pub async fn record(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) -> Response {

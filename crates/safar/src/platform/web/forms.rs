@@ -76,3 +76,33 @@ pub fn parse_amount(text: &str) -> Result<Option<i64>, &'static str> {
     }
     digits.parse::<i64>().map(Some).map_err(|_| "err-amount")
 }
+
+/// A multipart form: its text fields in order, and the non-empty files sent as `file_field`
+/// (at most `max_files + 1`, so that too many is reported rather than silently cut). The
+/// error is a message key.
+pub async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    max_files: usize,
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), &'static str> {
+    let mut fields = vec![];
+    let mut files = vec![];
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err("err-upload"),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == file_field {
+            let bytes = field.bytes().await.map_err(|_| "err-upload")?;
+            if !bytes.is_empty() && files.len() <= max_files {
+                files.push(bytes.to_vec());
+            }
+        } else {
+            let text = field.text().await.map_err(|_| "err-upload")?;
+            fields.push((name, text));
+        }
+    }
+    Ok((fields, files))
+}
