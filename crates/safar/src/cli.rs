@@ -48,6 +48,28 @@ pub enum Command {
     /// Import data from files.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Work with PDO certificates.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CertificateCommand {
+    /// Check a certificate token's signature offline (no database needed). Exit 0 and print
+    /// the certificate's fields when it is genuine; 1 when tampered with or signed by an
+    /// unknown key.
+    Verify {
+        /// The token from the QR code (`SC1.…`), or the whole address the QR code holds.
+        token: String,
+        /// The published keys: a saved safar-keys.json, or a server's http:// address of it.
+        /// Default: the public halves of the local signing key file.
+        #[arg(long)]
+        keys: Option<String>,
+        #[arg(long, env = "SAFAR_DATA_DIR", default_value = "./safar-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        key_args: KeyArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -66,7 +88,8 @@ pub enum ImportCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum KeysCommand {
-    /// Create the data key file (refuses to overwrite one).
+    /// Create the data key file and the certificate signing key file (refuses to overwrite
+    /// either).
     Init {
         #[command(flatten)]
         db: DbArgs,
@@ -75,6 +98,14 @@ pub enum KeysCommand {
     },
     /// Make a new active key and re-encrypt every sealed value under it. Stop the servers first.
     Rotate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Make a new certificate signing key; older keys stay published so the certificates
+    /// they signed still verify. Restart the servers afterwards.
+    RotateSigning {
         #[command(flatten)]
         db: DbArgs,
         #[command(flatten)]
@@ -130,6 +161,9 @@ pub struct KeyArgs {
     /// The data key file (encrypts passport numbers); default <data-dir>/data.key.
     #[arg(long, env = "SAFAR_DATA_KEY_FILE")]
     pub data_key_file: Option<PathBuf>,
+    /// The key file that signs PDO certificates; default <data-dir>/signing.key.
+    #[arg(long, env = "SAFAR_SIGNING_KEY_FILE")]
+    pub signing_key_file: Option<PathBuf>,
 }
 
 impl KeyArgs {
@@ -137,6 +171,12 @@ impl KeyArgs {
         self.data_key_file
             .clone()
             .unwrap_or_else(|| data_dir.join("data.key"))
+    }
+
+    pub fn signing_path(&self, data_dir: &std::path::Path) -> PathBuf {
+        self.signing_key_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join("signing.key"))
     }
 }
 

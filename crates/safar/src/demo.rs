@@ -18,6 +18,7 @@ use crate::platform::clock::Clock;
 use crate::platform::crypto::DataKeys;
 use crate::platform::db::Db;
 use crate::platform::ids::readable_password;
+use crate::platform::signing::SigningKeys;
 
 const MARKER_KEY: &str = "created_by";
 const MARKER_VALUE: &str = "safar demo";
@@ -25,6 +26,7 @@ const MARKER_VALUE: &str = "safar demo";
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let db = create(&args.data_dir).await?;
     let keys = DataKeys::load_or_create(&args.data_dir.join("data.key"))?;
+    let signing = SigningKeys::load_or_create(&args.data_dir.join("signing.key"))?;
     add_people(&db, &keys, args.scale).await?;
     let recruiters = crate::recruiters::demo::populate(&db, &Clock::default(), 24, true).await?;
     println!("recruiters: {recruiters} demo agencies and operators, licences in every state");
@@ -44,6 +46,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         db.close().await;
         return Ok(());
     }
+    let keys = crate::server::Keys {
+        data: keys,
+        signing,
+    };
     crate::server::run(db, Clock::default(), keys, &args.web).await
 }
 

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod demo;
+pub mod pdo;
 pub mod people;
 pub mod platform;
 pub mod recruiters;

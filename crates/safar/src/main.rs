@@ -5,7 +5,8 @@ use clap::Parser;
 
 use safar::accounts::service::{self, NewStaff};
 use safar::cli::{
-    AuditCommand, Cli, Command, ImportCommand, KeysCommand, LogFormat, TokenCommand, UserCommand,
+    AuditCommand, CertificateCommand, Cli, Command, ImportCommand, KeysCommand, LogFormat,
+    TokenCommand, UserCommand,
 };
 use safar::platform::access::Actor;
 use safar::platform::audit::{self, Verdict};
@@ -14,6 +15,7 @@ use safar::platform::crypto::DataKeys;
 use safar::platform::db::Db;
 use safar::platform::error::ServiceError;
 use safar::platform::i18n::Tr;
+use safar::platform::signing::{SigningKeys, Verifiers};
 use safar::{demo, server};
 
 fn init_logging(format: LogFormat) {
@@ -63,6 +65,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Keys(cmd) => keys(cmd).await,
+        Command::Certificate(CertificateCommand::Verify {
+            token,
+            keys,
+            data_dir,
+            key_args,
+        }) => verify_certificate(&token, keys.as_deref(), &key_args.signing_path(&data_dir)),
         Command::Import(ImportCommand::Journeys { db, keys, file }) => {
             import_journeys(db, keys, file).await
         }
@@ -154,9 +162,31 @@ async fn keys(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
                     path.display()
                 );
             }
+            let signing = keys.signing_path(&db.data_dir);
+            if signing.exists() {
+                anyhow::bail!(
+                    "{} exists already; refusing to overwrite a signing key",
+                    signing.display()
+                );
+            }
             std::fs::create_dir_all(&db.data_dir)?;
             DataKeys::generate().save(&path)?;
-            println!("created {}: back it up and keep it secret", path.display());
+            SigningKeys::generate().save(&signing)?;
+            println!(
+                "created {} and {}: back them up and keep them secret",
+                path.display(),
+                signing.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        KeysCommand::RotateSigning { db, keys } => {
+            let path = keys.signing_path(&db.data_dir);
+            let rotated = SigningKeys::load(&path)?.rotated();
+            rotated.save(&path)?;
+            println!(
+                "new signing key {}; older keys stay published. Restart the servers.",
+                rotated.active_kid()
+            );
             Ok(ExitCode::SUCCESS)
         }
         KeysCommand::Rotate { db, keys } => {
@@ -172,6 +202,36 @@ async fn keys(cmd: KeysCommand) -> anyhow::Result<ExitCode> {
                 rotated.active_id()
             );
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `safar certificate verify`: the signature against the published keys, no database.
+fn verify_certificate(
+    token: &str,
+    keys: Option<&str>,
+    signing_key_file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use safar::pdo::{offline, token as certificate_token};
+    let key_set = match keys {
+        Some(source) => offline::key_set(source)?,
+        None => offline::local_key_set(signing_key_file)?,
+    };
+    match certificate_token::verify(&Verifiers::from_key_set(&key_set), token) {
+        Ok(c) => {
+            println!("valid signature (key {})", c.kid);
+            println!("certificate: {}", c.id);
+            println!("holder:      {}", c.name);
+            println!("destination: {}", c.dest);
+            println!("curriculum:  {}", c.curriculum);
+            println!("dates:       {} – {}", c.from, c.to);
+            println!("issued:      {}", c.issued);
+            println!("Revocation is not visible offline: check the id on the site when you can.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("NOT VALID: {e}");
+            Ok(ExitCode::from(1))
         }
     }
 }

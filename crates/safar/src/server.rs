@@ -12,6 +12,7 @@ use crate::platform::clock::Clock;
 use crate::platform::config::WebConfig;
 use crate::platform::crypto::DataKeys;
 use crate::platform::db::Db;
+use crate::platform::signing::SigningKeys;
 use crate::platform::web::{self, AppState};
 
 pub fn web_config(args: &WebArgs) -> WebConfig {
@@ -33,7 +34,10 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Db> {
     }
     let seeded = crate::reference::seed_if_empty(&db, clock)
         .await
-        .context("loading reference data")?;
+        .context("loading reference data")?
+        + crate::pdo::service::seed_curricula(&db, clock)
+            .await
+            .context("loading the PDO curricula")?;
     if seeded > 0 {
         tracing::info!(rows = seeded, "reference data loaded");
     }
@@ -44,12 +48,34 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let clock = Clock::default();
     let url = args.db.url()?;
     let keys = DataKeys::load_or_create(&args.keys.path(&args.db.data_dir))?;
+    let signing = SigningKeys::load_or_create(&args.keys.signing_path(&args.db.data_dir))?;
     let db = prepare(&url, &clock).await?;
-    run(db, clock, keys, &args.web).await
+    run(
+        db,
+        clock,
+        Keys {
+            data: keys,
+            signing,
+        },
+        &args.web,
+    )
+    .await
 }
 
-pub async fn run(db: Db, clock: Clock, keys: DataKeys, args: &WebArgs) -> anyhow::Result<()> {
+/// The secrets a server holds: the data key (personal data) and the signing keys
+/// (certificates).
+pub struct Keys {
+    pub data: DataKeys,
+    pub signing: SigningKeys,
+}
+
+pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Result<()> {
+    let Keys {
+        data: keys,
+        signing,
+    } = keys;
     let state = AppState {
+        signing: Arc::new(signing),
         db: db.clone(),
         clock: clock.clone(),
         config: Arc::new(web_config(args)),

@@ -68,7 +68,7 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Citizen => &[OwnAccount, ApplyToVacancies],
+            Role::Citizen => &[OwnAccount, ApplyToVacancies, PrepareDeparture],
             Role::Admin => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -118,7 +118,16 @@ impl Role {
                 PostVacancies,
                 ListVacancies,
             ],
-            Role::PdoManager | Role::ReintegrationOfficer => &[
+            Role::PdoManager => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                EditPersons,
+                RecordJourneys,
+                ManagePdo,
+            ],
+            Role::ReintegrationOfficer => &[
                 OwnAccount,
                 StaffWorkspace,
                 ViewReference,
@@ -126,7 +135,14 @@ impl Role {
                 EditPersons,
                 RecordJourneys,
             ],
-            Role::Trainer => &[OwnAccount, StaffWorkspace, ViewReference, ViewPersons],
+            // Trainers see the trainees of the sessions they give (the service checks which).
+            Role::Trainer => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                TeachPdo,
+            ],
             // Analysts see aggregates only, never a person.
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
             _ => &[OwnAccount, StaffWorkspace, ViewReference],
@@ -188,6 +204,13 @@ pub enum Permission {
     RecordJourneys,
     /// Place and release legal holds (which block anonymisation, e.g. during a complaint).
     ManageLegalHolds,
+    /// Run PDO centres: curricula, inspections, trainers, sessions, enrolments and
+    /// certificates (scoped by region or `pdo_centre:<id>`).
+    ManagePdo,
+    /// Take attendance and record results in the sessions one gives (trainers).
+    TeachPdo,
+    /// Enrol in PDO sessions, study online and hold one's certificates (citizens).
+    PrepareDeparture,
 }
 
 impl Permission {
@@ -195,7 +218,11 @@ impl Permission {
     pub fn is_scoped(self) -> bool {
         !matches!(
             self,
-            Permission::OwnAccount | Permission::StaffWorkspace | Permission::ApplyToVacancies
+            Permission::OwnAccount
+                | Permission::StaffWorkspace
+                | Permission::ApplyToVacancies
+                | Permission::PrepareDeparture
+                | Permission::TeachPdo
         )
     }
 }

@@ -141,17 +141,8 @@ impl DataKeys {
         Self::parse(&text)
     }
 
-    /// Writes the key file readable by its owner only (via a temporary file, then rename).
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        let tmp = path.with_extension("key.tmp");
-        std::fs::write(&tmp, self.to_file_text())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-        }
-        std::fs::rename(&tmp, path)?;
-        Ok(())
+        write_secret_file(path, &self.to_file_text())
     }
 
     /// Loads the key file, creating it (and saying so loudly) when it does not exist yet.
@@ -238,6 +229,19 @@ impl DataKeys {
         mac.update(normalised.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// Writes a key file readable by its owner only (via a temporary file, then rename).
+pub fn write_secret_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("key.tmp");
+    std::fs::write(&tmp, text)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }
 
 #[cfg(test)]

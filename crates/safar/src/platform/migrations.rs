@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0011_vacancies"),
     migration!("0012_complaints"),
     migration!("0013_payments"),
+    migration!("0014_pdo"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -15,5 +15,6 @@ pub mod jobs;
 pub mod migrations;
 pub mod ops;
 pub mod settings;
+pub mod signing;
 pub mod usage;
 pub mod web;

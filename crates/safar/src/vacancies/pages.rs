@@ -33,10 +33,6 @@ fn status_of(errors: &FormErrors) -> StatusCode {
     }
 }
 
-fn general(message: &'static str) -> Vec<FieldError> {
-    vec![FieldError { field: "", message }]
-}
-
 async fn labels(st: &AppState, ctx: &Ctx) -> Result<Labels, Response> {
     Labels::load(&st.db, ctx.locale())
         .await
@@ -246,11 +242,7 @@ pub async fn view(State(st): State<AppState>, ctx: Ctx, Path(reference): Path<St
 
 /// Errors of a service call shown on a page: fields beside them, conflicts above the form.
 fn as_form_errors(ctx: &Ctx, e: ServiceError) -> Result<FormErrors, ServiceError> {
-    match e {
-        ServiceError::Invalid(fields) => Ok(FormErrors::new(ctx.tr, fields)),
-        ServiceError::Conflict(message) => Ok(FormErrors::new(ctx.tr, general(message))),
-        other => Err(other),
-    }
+    FormErrors::from_service(ctx.tr, e)
 }
 
 #[derive(serde::Deserialize, Default)]

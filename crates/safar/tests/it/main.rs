@@ -13,6 +13,7 @@ mod details;
 mod import;
 mod import_upload;
 mod mfa;
+mod pdo;
 mod people;
 mod platform;
 mod privacy;

@@ -92,7 +92,9 @@ impl TestApp {
             .await
             .expect("prepare database");
         let keys = DataKeys::generate();
+        let signing = safar::platform::signing::SigningKeys::generate();
         let state = AppState {
+            signing: Arc::new(signing),
             db: db.clone(),
             clock: clock.clone(),
             config: Arc::new(config),
@@ -225,6 +227,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body as sent (for binary answers such as PDFs).
+    pub raw: Vec<u8>,
 }
 
 impl TestResponse {
@@ -292,6 +296,7 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            raw: bytes.to_vec(),
         }
     }
 

@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 use http::StatusCode;
 
 use super::errors::Rendered;
-use crate::platform::error::FieldError;
+use crate::platform::error::{FieldError, ServiceError};
 use crate::platform::i18n::Tr;
 
 #[derive(Clone, Debug, Default)]
@@ -21,6 +21,21 @@ impl FormErrors {
 
     pub fn none(tr: Tr) -> Self {
         FormErrors { errors: vec![], tr }
+    }
+
+    /// One message above the form.
+    pub fn general_message(tr: Tr, message: &'static str) -> Self {
+        FormErrors::new(tr, vec![FieldError { field: "", message }])
+    }
+
+    /// What a form shows for a service's refusal: field errors next to their fields, a
+    /// conflict above the form; anything else (403, 404 …) is the caller's to answer.
+    pub fn from_service(tr: Tr, e: ServiceError) -> Result<Self, ServiceError> {
+        match e {
+            ServiceError::Invalid(fields) => Ok(FormErrors::new(tr, fields)),
+            ServiceError::Conflict(message) => Ok(FormErrors::general_message(tr, message)),
+            other => Err(other),
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub clock: Clock,
     pub config: Arc<WebConfig>,
     pub keys: Arc<DataKeys>,
+    /// Signs PDO certificates; its public halves are published.
+    pub signing: Arc<super::signing::SigningKeys>,
     /// Rate limits and tallies of public lookups (this server's; see `platform::usage`).
     pub usage: Arc<super::usage::Usage>,
 }
@@ -46,6 +48,15 @@ impl AppState {
             db: &self.db,
             clock: &self.clock,
             keys: &self.keys,
+        }
+    }
+
+    /// What the PDO module's services need.
+    pub fn pdo(&self) -> crate::pdo::service::Deps<'_> {
+        crate::pdo::service::Deps {
+            db: &self.db,
+            clock: &self.clock,
+            signing: &self.signing,
         }
     }
 }
@@ -64,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::people::router())
         .merge(crate::recruiters::router())
         .merge(crate::vacancies::router())
+        .merge(crate::pdo::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

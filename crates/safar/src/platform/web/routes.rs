@@ -57,6 +57,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::people::ROUTES,
         crate::recruiters::ROUTES,
         crate::vacancies::ROUTES,
+        crate::pdo::ROUTES,
     ]
     .into_iter()
     .flatten()
