@@ -189,14 +189,41 @@ async fn key_rotation_re_encrypts_passports_under_a_new_key() {
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("data.key");
     let key_arg = key_file.to_str().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
     let (code, _, err) = safar(
-        &["keys", "init", "--data-key-file", key_arg],
+        &[
+            "keys",
+            "init",
+            "--data-key-file",
+            key_arg,
+            "--data-dir",
+            dir_arg,
+        ],
         &app.url,
         None,
     );
     assert_eq!(code, 0, "{err}");
+    // The certificate signing key comes with it, and rotates keeping the old one published.
+    let signing = dir.path().join("signing.key");
+    let before = safar::platform::signing::SigningKeys::load(&signing).unwrap();
     let (code, _, err) = safar(
-        &["keys", "init", "--data-key-file", key_arg],
+        &["keys", "rotate-signing", "--data-dir", dir_arg],
+        &app.url,
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let after = safar::platform::signing::SigningKeys::load(&signing).unwrap();
+    assert_eq!(after.key_set().keys.len(), 2);
+    assert_eq!(after.key_set().keys[1], before.key_set().keys[0]);
+    let (code, _, err) = safar(
+        &[
+            "keys",
+            "init",
+            "--data-key-file",
+            key_arg,
+            "--data-dir",
+            dir_arg,
+        ],
         &app.url,
         None,
     );
@@ -220,7 +247,14 @@ async fn key_rotation_re_encrypts_passports_under_a_new_key() {
         .await
         .unwrap();
     let (code, out, err) = safar(
-        &["keys", "rotate", "--data-key-file", key_arg],
+        &[
+            "keys",
+            "rotate",
+            "--data-key-file",
+            key_arg,
+            "--data-dir",
+            dir_arg,
+        ],
         &app.url,
         None,
     );
