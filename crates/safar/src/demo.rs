@@ -42,6 +42,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         scope_recruiter_staff(&db, &agency).await?;
     }
     println!("vacancies: {vacancies} under every legal channel, with applications at every step");
+    let centres = crate::pdo::demo::populate(&db, &signing).await?;
+    println!(
+        "pre-departure orientation: {centres} centres, sessions past, today and upcoming, certificates (one revoked)"
+    );
     if args.no_serve {
         db.close().await;
         return Ok(());

@@ -8,7 +8,7 @@ use http::{HeaderMap, StatusCode, header};
 use super::model::mask_pinfl;
 use super::pdf::{self, CertificatePdf};
 use super::store::Certificate;
-use crate::platform::i18n::Tr;
+use crate::platform::i18n::{Locale, Tr};
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 
@@ -35,8 +35,19 @@ pub fn verify_url(site: &str, token: &str) -> String {
 
 pub fn document(tr: &Tr, c: &Certificate, destination: &str, site: &str) -> CertificatePdf {
     let row = |key: &str, value: String| (tr.t(key), value);
+    // Employers and consulates abroad read English: it follows the page language's title.
+    let english = Tr::new(Locale::En);
+    let title = if tr.locale == Locale::En {
+        tr.t("pdo-certificate-title")
+    } else {
+        format!(
+            "{}\n{}",
+            tr.t("pdo-certificate-title"),
+            english.t("pdo-certificate-title")
+        )
+    };
     CertificatePdf {
-        title: tr.t("pdo-certificate-title"),
+        title,
         subtitle: tr.t("pdo-certificate-issuer"),
         holder_latn: c.holder_latn.clone(),
         holder_cyrl: c.holder_cyrl.clone(),

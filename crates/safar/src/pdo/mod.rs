@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod curriculum;
+pub mod demo;
 pub mod document;
 pub mod model;
 pub mod offline;

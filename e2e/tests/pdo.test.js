@@ -1,0 +1,113 @@
+// 3. Prepared departure: a trainer takes attendance and records a result on a tablet; a
+// citizen enrols in a session from a phone; a stranger checks a certificate without an account.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  accounts, assertNoHorizontalScroll, checkA11y, clickAndWait, closePage, digits, launch,
+  mainSubmit, newPage, pathOf, pinfl, signIn, strongPassword, visit,
+} from './lib.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+test('a trainer marks attendance and a result on a 768 px tablet', async () => {
+  const { trainer } = accounts();
+  const page = await newPage(browser, { viewport: { width: 768, height: 1024 }, hasTouch: true });
+  try {
+    await signIn(page, trainer.login, trainer.password);
+    await visit(page, '/pdo/teaching?lang=en');
+    await checkA11y(page);
+    await clickAndWait(page, page.locator(`main a:text-is("${today()}")`).first());
+    assert.match(pathOf(page), /^\/pdo\/sessions\//, 'today\'s session opens');
+    await checkA11y(page);
+    await assertNoHorizontalScroll(page, 768);
+
+    // One tap marks a trainee present; the sheet comes back with the mark shown.
+    const present = page.locator('#day-1 + ul.attendance button[value="1"]').first();
+    const name = await present.getAttribute('aria-label');
+    await clickAndWait(page, present);
+    const again = page.locator(`#day-1 + ul.attendance button[aria-label="${name}"]`);
+    assert.equal(await again.getAttribute('aria-pressed'), 'true', 'the tap is saved');
+    await checkA11y(page);
+
+    // A post-test score above the pass mark issues the certificate.
+    const row = page.locator('main tbody tr').first();
+    await row.locator('input[name="post_score"]').fill('85');
+    await clickAndWait(page, row.locator('button[type="submit"]').last());
+    assert.match(await page.locator('main tbody tr').first().innerText(), /Passed/);
+    await checkA11y(page);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('a citizen enrols in a pre-departure session from a 360 px phone', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, hasTouch: true });
+  try {
+    const password = strongPassword();
+    await visit(page, '/register?lang=en');
+    await page.locator('#f-email').fill(`pdo${digits(6)}@example.org`);
+    await page.locator('#f-display_name').fill('Dilnoza Karimova');
+    await page.locator('#f-password').fill(password);
+    await page.locator('#f-password_confirm').fill(password);
+    await clickAndWait(page, mainSubmit(page, '/register'));
+    await visit(page, '/account/profile');
+    await page.locator('#f-family_name').fill('Karimova');
+    await page.locator('#f-given_name').fill('Dilnoza');
+    await page.locator('#f-birth_date').fill('1996-05-06');
+    await page.locator('input[name="gender"][value="female"]').check();
+    await page.locator('#f-pinfl').fill(pinfl('1996-05-06', true));
+    await page.locator('#f-region').selectOption('UZ-TK');
+    await page.locator('#f-phone').fill(`93 ${digits(3)} ${digits(2)} ${digits(2)}`);
+    await clickAndWait(page, mainSubmit(page, '/account/profile'));
+
+    await visit(page, '/pdo/mine');
+    await checkA11y(page);
+    await assertNoHorizontalScroll(page, 360);
+    const before = await page.locator('main form[action$="/enrol"]').count();
+    assert.ok(before > 0, 'upcoming sessions can be joined');
+    await clickAndWait(page, page.locator('main form[action$="/enrol"] button').first());
+    assert.equal(pathOf(page), '/pdo/mine');
+    assert.equal(await page.locator('main form[action$="/enrol"]').count(), before - 1, 'enrolled once');
+    assert.equal(await page.locator('main form[action$="/withdraw"]').count(), 1, 'and may withdraw');
+    await checkA11y(page);
+    await assertNoHorizontalScroll(page, 360);
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('a stranger checks a certificate number and gets its status', async () => {
+  const { pdo_manager: manager } = accounts();
+  const staff = await newPage(browser);
+  const stranger = await newPage(browser, { viewport: { width: 360, height: 740 } });
+  try {
+    await signIn(staff, manager.login, manager.password);
+    await visit(staff, '/pdo?lang=en');
+    await checkA11y(staff);
+    const link = staff.locator('main a[href^="/pdo/certificates/"]').first();
+    const id = (await link.innerText()).trim();
+    assert.match(id, /^PDO-[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+    const pdf = await staff.request.get(`/pdo/certificates/${id}/pdf`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+
+    await visit(stranger, '/verify?lang=en');
+    await checkA11y(stranger);
+    await stranger.locator('#f-id').fill(id.toLowerCase());
+    await clickAndWait(stranger, mainSubmit(stranger, '/verify'));
+    assert.match(await stranger.locator('main section h2').innerText(), /(Valid|Revoked) certificate/);
+    assert.doesNotMatch(await stranger.locator('main').innerText(), /\b\d{14}\b/, 'no PINFL shown');
+    await checkA11y(stranger);
+    await visit(stranger, '/verify?id=PDO-AAAA-BBBB-CCCC-DDDD&lang=en');
+    assert.match(await stranger.locator('main section h2').innerText(), /No such certificate/);
+    await checkA11y(stranger);
+  } finally {
+    await closePage(staff);
+    await closePage(stranger);
+  }
+});
