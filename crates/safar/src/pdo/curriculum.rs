@@ -72,8 +72,9 @@ pub struct QuizItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Module {
     pub code: String,
+    /// Suggested classroom time; the ten make a day of eight hours.
     #[serde(default)]
-    pub hours: u32,
+    pub minutes: u32,
     pub title: Texts,
     pub objectives: TextLists,
     pub content: TextLists,

@@ -3,6 +3,7 @@
 //! tests, and signed certificates anyone can verify online or offline. Other modules call
 //! `service::exemption` and the public check; never the tables.
 
+pub mod admin_pages;
 pub mod api;
 pub mod curriculum;
 pub mod demo;
@@ -29,6 +30,35 @@ pub const ROUTES: &[Route] = &[
         .example("/api/v1/public/certificates/PDO-AAAA-BBBB-CCCC-DDDD"),
     Route::new("GET", "/pdo", Access::Perm(Permission::ManagePdo)),
     Route::new("GET", "/pdo/teaching", Access::Perm(Permission::TeachPdo)),
+    Route::new("GET", "/pdo/centres", Access::Perm(Permission::ManagePdo)),
+    Route::new("POST", "/pdo/centres", Access::Perm(Permission::ManagePdo)),
+    Route::new(
+        "GET",
+        "/pdo/centres/{id}",
+        Access::Perm(Permission::ManagePdo),
+    )
+    .example("/pdo/centres/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "POST",
+        "/pdo/centres/{id}/inspections",
+        Access::Perm(Permission::ManagePdo),
+    )
+    .example("/pdo/centres/00000000-0000-0000-0000-000000000000/inspections"),
+    Route::new("GET", "/pdo/trainers", Access::Perm(Permission::ManagePdo)),
+    Route::new("POST", "/pdo/trainers", Access::Perm(Permission::ManagePdo)),
+    Route::new(
+        "GET",
+        "/pdo/sessions/new",
+        Access::Perm(Permission::ManagePdo),
+    ),
+    Route::new("POST", "/pdo/sessions", Access::Perm(Permission::ManagePdo)),
+    Route::new("GET", "/pdo/curricula", Access::Perm(Permission::ManagePdo)),
+    Route::new(
+        "POST",
+        "/pdo/curricula/{destination}",
+        Access::Perm(Permission::ManagePdo),
+    )
+    .example("/pdo/curricula/GB"),
     Route::new(
         "GET",
         "/pdo/mine",
@@ -145,6 +175,20 @@ pub fn router() -> Router<AppState> {
         .route("/pdo", get(pages::index))
         .route("/pdo/teaching", get(pages::index))
         .route("/pdo/mine", get(pages::mine))
+        .route(
+            "/pdo/centres",
+            get(admin_pages::centres).post(admin_pages::create_centre),
+        )
+        .route("/pdo/centres/{id}", get(admin_pages::centre))
+        .route("/pdo/centres/{id}/inspections", post(admin_pages::inspect))
+        .route(
+            "/pdo/trainers",
+            get(admin_pages::trainers).post(admin_pages::qualify),
+        )
+        .route("/pdo/sessions/new", get(admin_pages::new_session))
+        .route("/pdo/sessions", post(admin_pages::create_session))
+        .route("/pdo/curricula", get(admin_pages::curricula))
+        .route("/pdo/curricula/{destination}", post(admin_pages::revise))
         .route("/pdo/sessions/{id}", get(pages::session))
         .route("/pdo/sessions/{id}/enrol", post(pages::enrol))
         .route("/pdo/enrolments/{id}/attendance/{day}", post(pages::mark))

@@ -318,6 +318,15 @@ pub async fn centres(d: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<Centre>> {
         .collect())
 }
 
+/// One centre, for a manager who may run it.
+pub async fn centre(d: Deps<'_>, actor: &Actor, id: &str) -> ServiceResult<Centre> {
+    let centre = store::centre(d.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    require_centre(actor, &centre)?;
+    Ok(centre)
+}
+
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct InspectionInput {
     /// YYYY-MM-DD, not in the future.
@@ -459,6 +468,32 @@ pub async fn qualify(
     .await?;
     tx.commit().await?;
     Ok(modules.len())
+}
+
+/// Qualifications as trainings of trainers: one line per trainer, destination and period,
+/// with `module` holding how many modules it covers.
+pub async fn qualifications_summary(db: &Db) -> ServiceResult<Vec<(store::Qualification, String)>> {
+    let mut lines: Vec<(store::Qualification, String)> = vec![];
+    let mut counts: Vec<usize> = vec![];
+    for (q, name) in store::qualifications(db).await? {
+        let same = |(l, _): &(store::Qualification, String)| {
+            l.trainer_id == q.trainer_id
+                && l.destination == q.destination
+                && l.issued_on == q.issued_on
+                && l.expires_on == q.expires_on
+        };
+        match lines.iter().position(same) {
+            Some(i) => counts[i] += 1,
+            None => {
+                lines.push((q, name));
+                counts.push(1);
+            }
+        }
+    }
+    for ((q, _), n) in lines.iter_mut().zip(counts) {
+        q.module = n.to_string();
+    }
+    Ok(lines)
 }
 
 // ---------------------------------------------------------------- sessions

@@ -247,6 +247,38 @@ pub async fn insert_inspection(
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Inspection {
+    pub inspected_on: String,
+    /// The criteria that failed.
+    pub failed: Vec<String>,
+    /// `passed`, `warning` or `suspension`.
+    pub outcome: String,
+    pub notes: String,
+}
+
+/// A centre's inspections, latest first.
+pub async fn inspections(db: &Db, centre_id: &str) -> Result<Vec<Inspection>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT inspected_on, failed, outcome, notes FROM pdo_inspections WHERE centre_id = $1 \
+         ORDER BY inspected_on DESC, created_at DESC",
+    )
+    .bind(centre_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let failed: String = r.try_get("failed")?;
+            Ok(Inspection {
+                inspected_on: r.try_get("inspected_on")?,
+                failed: failed.split_whitespace().map(str::to_string).collect(),
+                outcome: r.try_get("outcome")?,
+                notes: r.try_get("notes")?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Qualification {
     pub trainer_id: String,
     pub module: String,

@@ -630,3 +630,117 @@ async fn pdo_data_is_refused_outside_role_and_scope() {
     assert!(!res.body.contains("<script>alert(1)"));
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM pdo_sessions").await, 1);
 }
+
+#[tokio::test]
+async fn managers_run_centres_trainers_sessions_and_curricula_from_the_forms() {
+    let app = TestApp::new().await;
+    let mut manager = app.signed_in(Role::PdoManager).await;
+    let (_, trainer_id) = trainer(&app).await;
+    let en = |c: Client| c.with_header("accept-language", "en");
+    manager = en(manager);
+
+    let empty = manager.post_form("/pdo/centres", &[("name", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Choose a region."), "{}", empty.body);
+    let form = [
+        ("name", "Namangan migration centre"),
+        ("region", "UZ-NG"),
+        ("address", "Navoiy ko‘chasi 21"),
+        ("capacity", "30"),
+        ("contact", "+998 69 227 00 00"),
+    ];
+    let res = manager.post_form("/pdo/centres", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let centre_path = res.location().to_string();
+    let centre_id = centre_path.trim_start_matches("/pdo/centres/").to_string();
+    let page = manager.get(&centre_path).await;
+    assert!(page.body.contains("Namangan migration centre"));
+
+    let from = day(&app, -1);
+    let to = day(&app, 365);
+    let res = manager
+        .post_form(
+            "/pdo/trainers",
+            &[
+                ("trainer_id", trainer_id.as_str()),
+                ("destination", "TR"),
+                ("issued_on", &from),
+                ("expires_on", &to),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let trainers = manager.get("/pdo/trainers").await;
+    assert!(trainers.body.contains(&to), "the qualification is listed");
+
+    let starts = day(&app, 4);
+    let session_form = [
+        ("centre_id", centre_id.as_str()),
+        ("destination", "TR"),
+        ("starts_on", &starts),
+        ("ends_on", &starts),
+        ("capacity", "15"),
+        ("language", "ru"),
+        ("trainer", trainer_id.as_str()),
+    ];
+    assert_eq!(
+        manager.get("/pdo/sessions/new").await.status,
+        StatusCode::OK
+    );
+    let res = manager.post_form("/pdo/sessions", &session_form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(res.location().starts_with("/pdo/sessions/"));
+    let no_trainer: Vec<_> = session_form
+        .iter()
+        .filter(|(k, _)| *k != "trainer")
+        .cloned()
+        .collect();
+    let res = manager.post_form("/pdo/sessions", &no_trainer).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Three failed criteria suspend the centre; its page says so and no session opens.
+    let inspection = [
+        ("inspected_on", day(&app, 0)),
+        ("failed", "attendance".to_string()),
+        ("failed", "quality".to_string()),
+        ("failed", "records".to_string()),
+        ("notes", "<script>alert(1)</script>".to_string()),
+    ];
+    let inspection: Vec<(&str, &str)> = inspection.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = manager
+        .post_form(&format!("{centre_path}/inspections"), &inspection)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = manager.get(&centre_path).await;
+    assert!(page.body.contains("Suspended"));
+    assert!(!page.body.contains("<script>alert(1)"), "notes are escaped");
+    let res = manager.post_form("/pdo/sessions", &session_form).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "suspended");
+    assert!(res.body.contains("suspended"), "{}", res.body);
+
+    // A curriculum revision from its form makes a new version.
+    let res = manager
+        .post_form(
+            "/pdo/curricula/TR",
+            &[
+                ("pass_mark", "80"),
+                ("days", "1"),
+                ("slot_module", "M02"),
+                ("slot_language", "en"),
+                ("slot_text", "A residence permit is not a work permit."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = manager.get("/pdo/curricula").await;
+    assert!(page.body.contains("v2"), "version 2 is current");
+    let res = manager
+        .post_form("/pdo/curricula/TR", &[("pass_mark", "500")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM pdo_curricula WHERE destination = 'TR'")
+            .await,
+        2
+    );
+}

@@ -94,6 +94,10 @@ impl Page {
     }
 
     /// The label of a stored value, e.g. `tk("status", "abroad")` → message `status-abroad`.
+    pub fn locale(&self) -> crate::platform::i18n::Locale {
+        self.tr.locale
+    }
+
     pub fn tk(&self, prefix: &str, value: &str) -> String {
         self.tr.t(&format!("{prefix}-{value}"))
     }
