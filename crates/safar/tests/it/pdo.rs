@@ -634,10 +634,11 @@ async fn pdo_data_is_refused_outside_role_and_scope() {
 #[tokio::test]
 async fn managers_run_centres_trainers_sessions_and_curricula_from_the_forms() {
     let app = TestApp::new().await;
-    let mut manager = app.signed_in(Role::PdoManager).await;
+    let mut manager = app
+        .signed_in(Role::PdoManager)
+        .await
+        .with_header("accept-language", "en");
     let (_, trainer_id) = trainer(&app).await;
-    let en = |c: Client| c.with_header("accept-language", "en");
-    manager = en(manager);
 
     let empty = manager.post_form("/pdo/centres", &[("name", "")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
