@@ -168,3 +168,6 @@ CREATE TABLE pdo_progress (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (person_id, curriculum_id, module)
 );
+
+-- PDO coverage reads the departures of the last twelve months.
+CREATE INDEX journeys_kind_date ON journeys(kind, event_date);

@@ -146,8 +146,20 @@ struct IndexPage {
     page: Page,
     sessions: Vec<Session>,
     certificates: Vec<Certificate>,
+    coverage: Vec<store::Coverage>,
     labels: Labels,
     manager: bool,
+}
+
+impl IndexPage {
+    /// Percent of departures with a certificate, rounded down.
+    fn share(&self, c: &store::Coverage) -> i64 {
+        if c.departures == 0 {
+            0
+        } else {
+            c.with_certificate * 100 / c.departures
+        }
+    }
 }
 
 /// The PDO managers' page: sessions of their centres and the latest certificates.
@@ -157,13 +169,19 @@ pub async fn index(State(st): State<AppState>, ctx: Ctx) -> Response {
         Err(e) => return e.into_response(),
     };
     let manager = ctx.actor.holds(Permission::ManagePdo);
-    let certificates = if manager {
-        match service::certificates(st.pdo(), &ctx.actor, 50).await {
-            Ok(c) => c,
+    let (certificates, coverage) = if manager {
+        let found = async {
+            Ok::<_, ServiceError>((
+                service::certificates(st.pdo(), &ctx.actor, 50).await?,
+                service::coverage(st.pdo(), &ctx.actor).await?,
+            ))
+        };
+        match found.await {
+            Ok(found) => found,
             Err(e) => return e.into_response(),
         }
     } else {
-        vec![]
+        (vec![], vec![])
     };
     let title = ctx.tr.t("pdo-title");
     page(
@@ -172,6 +190,7 @@ pub async fn index(State(st): State<AppState>, ctx: Ctx) -> Response {
             page: Page::new(&ctx, &title),
             sessions,
             certificates,
+            coverage,
             labels: labels(&st, &ctx).await,
             manager,
         }

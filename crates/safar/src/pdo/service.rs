@@ -629,7 +629,14 @@ pub async fn session_with_trainees(
 ) -> ServiceResult<(Session, Vec<Enrolment>)> {
     let session = session_or_404(d.db, id).await?;
     let acting = require_session(actor, &session)?;
-    let trainees = store::enrolments(d.db, id).await?;
+    let mut trainees = store::enrolments(d.db, id).await?;
+    let exempt = store::exemptions_in_session(d.db, &session).await?;
+    for t in &mut trainees {
+        t.exempt_by = exempt
+            .iter()
+            .find(|(person, _)| *person == t.person_id)
+            .map(|(_, certificate)| certificate.clone());
+    }
     let now = d.clock.now_ms();
     let mut tx = d.db.begin().await?;
     let details = json!({ "trainees": trainees.len() });
@@ -1179,6 +1186,21 @@ pub async fn verify_online(d: Deps<'_>, id: &str, via: &str) -> ServiceResult<Op
     };
     store::record_verification(d.db, &id, via, d.clock.now_ms()).await?;
     Ok(Some(certificate))
+}
+
+/// PDO coverage of the last twelve months' departures, by region and destination, limited
+/// to the manager's regions. Aggregates only: no person is shown.
+pub async fn coverage(d: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<store::Coverage>> {
+    if !actor.holds(Permission::ManagePdo) {
+        return Err(actor.refusal().into());
+    }
+    let regions = actor.regions_for(Permission::ManagePdo);
+    let from = (today(d.clock) - time::Duration::days(365)).to_string();
+    Ok(store::coverage(d.db, &from)
+        .await?
+        .into_iter()
+        .filter(|c| regions.as_ref().is_none_or(|r| r.contains(&c.region)))
+        .collect())
 }
 
 /// A citizen's own enrolments and certificates.

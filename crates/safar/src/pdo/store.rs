@@ -531,6 +531,9 @@ pub struct Enrolment {
     pub present_days: Vec<i64>,
     /// Days recorded as absent.
     pub absent_days: Vec<i64>,
+    /// A valid certificate from elsewhere for the same destination and version: the
+    /// person need not repeat the course (staff decide).
+    pub exempt_by: Option<String>,
 }
 
 const ENROLMENT: &str = "e.id, e.session_id, e.person_id, e.status, e.pre_score, e.post_score, e.result, \
@@ -566,6 +569,7 @@ fn enrolment_from_row(r: &AnyRow) -> Result<Enrolment, sqlx::Error> {
         name_cyrl: format!("{given_cyrl} {family_cyrl}"),
         present_days: days(r.try_get("present")?),
         absent_days: days(r.try_get("absent")?),
+        exempt_by: None,
     })
 }
 
@@ -639,6 +643,27 @@ pub async fn enrolments_of_person(db: &Db, person_id: &str) -> Result<Vec<Enrolm
         .await?
         .iter()
         .map(enrolment_from_row)
+        .collect()
+}
+
+/// (person id, certificate id) of a session's trainees who already hold a valid certificate
+/// for its destination and version, earned somewhere else.
+pub async fn exemptions_in_session(
+    db: &Db,
+    session: &Session,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT e.person_id, c.id FROM pdo_enrolments e JOIN pdo_certificates c ON c.person_id = e.person_id \
+         WHERE e.session_id = $1 AND c.destination = $2 AND c.version = $3 AND c.status = 'valid' \
+         AND (c.enrolment_id IS NULL OR c.enrolment_id <> e.id)",
+    )
+    .bind(&session.id)
+    .bind(&session.destination)
+    .bind(session.version)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("person_id")?, r.try_get("id")?)))
         .collect()
 }
 
@@ -900,6 +925,41 @@ pub async fn revoke_certificate(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Departures since `from` by the person's region and the destination, and how many of
+/// them had a valid certificate for that destination issued by the day they left.
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Coverage {
+    pub region: String,
+    pub destination: String,
+    pub departures: i64,
+    pub with_certificate: i64,
+}
+
+pub async fn coverage(db: &Db, from: &str) -> Result<Vec<Coverage>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.region_iso, j.country_iso2, COUNT(*) AS departures, \
+         SUM(CASE WHEN EXISTS (SELECT 1 FROM pdo_certificates c WHERE c.person_id = j.person_id \
+           AND c.destination = j.country_iso2 AND c.status = 'valid' AND c.issued_on <= j.event_date) \
+           THEN 1 ELSE 0 END) AS covered \
+         FROM journeys j JOIN persons p ON p.id = j.person_id \
+         WHERE j.kind = 'departure' AND j.event_date >= $1 \
+         GROUP BY p.region_iso, j.country_iso2 ORDER BY p.region_iso, j.country_iso2",
+    )
+    .bind(from)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Coverage {
+                region: r.try_get("region_iso")?,
+                destination: r.try_get("country_iso2")?,
+                departures: r.try_get("departures")?,
+                with_certificate: r.try_get("covered")?,
+            })
+        })
+        .collect()
 }
 
 pub async fn record_verification(

@@ -193,7 +193,7 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
 
     // One place: the first citizen gets it, the second waits; a withdrawal promotes her.
     let (mut dilnoza, dilnoza_id) = citizen(&app, 11, "Dilnoza", "Karimova").await;
-    let (mut aziza, _) = citizen(&app, 12, "Aziza", "Rahimova").await;
+    let (mut aziza, aziza_id) = citizen(&app, 12, "Aziza", "Rahimova").await;
     let enrol = format!("/api/v1/pdo/sessions/{session_id}/enrolments");
     let first = dilnoza.client.post_json(&enrol, &json!({})).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
@@ -363,6 +363,21 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
         "not hers"
     );
 
+    // Coverage: of the two who left for the UK, one had a certificate.
+    for person in [&dilnoza_id, &aziza_id] {
+        let depart = json!({"kind": "departure", "date": day(&app, 0), "country": "GB", "channel": "official", "employer": "Greenfield Growers Ltd"});
+        let res = manager
+            .post_json(&format!("/api/v1/persons/{person}/journeys"), &depart)
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let page = manager.get("/pdo").await;
+    assert!(
+        page.body.contains("<td>2</td><td>1</td><td>50%</td>"),
+        "{}",
+        page.body
+    );
+
     // Revoked: the public check says so, with the reason.
     let res = manager
         .post_json(
@@ -377,7 +392,6 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
     assert_eq!(public.json()["status"], "revoked");
     assert!(app.audit_count("pdo.certificate.revoke").await == 1);
     assert!(app.audit_count("pdo.result").await == 2);
-    let _ = dilnoza_id;
 }
 
 #[tokio::test]
@@ -489,6 +503,8 @@ async fn curricula_are_versioned_and_a_valid_certificate_exempts_a_returning_wor
     .await;
     let (_, first) = session(&mut manager, &centre, "AE", &day(&app, 1), 20, &trainer_id).await;
     let first = first["id"].as_str().unwrap().to_string();
+    let (_, other_v1) = session(&mut manager, &centre, "AE", &day(&app, 3), 20, &trainer_id).await;
+    let other_v1 = other_v1["id"].as_str().unwrap().to_string();
 
     // A revision makes version 2; the planned session keeps version 1.
     let res = manager
@@ -553,6 +569,28 @@ async fn curricula_are_versioned_and_a_valid_certificate_exempts_a_returning_wor
         .await
         .unwrap();
     assert!(held.is_some(), "a valid v1 certificate exempts from v1");
+    let detail = manager
+        .get(&format!("/api/v1/pdo/sessions/{second}"))
+        .await
+        .json();
+    assert!(
+        detail["trainees"][0]["exempt_by"].is_null(),
+        "v2: no exemption"
+    );
+    // Enrolled in another v1 session, staff are told at enrolment and on the list.
+    let res = manager
+        .post_json(
+            &format!("/api/v1/pdo/sessions/{other_v1}/enrolments"),
+            &json!({"person_id": person}),
+        )
+        .await;
+    let certificate = list["items"][0]["id"].clone();
+    assert_eq!(res.json()["exempt_by"], certificate, "{}", res.body);
+    let detail = manager
+        .get(&format!("/api/v1/pdo/sessions/{other_v1}"))
+        .await
+        .json();
+    assert_eq!(detail["trainees"][0]["exempt_by"], certificate);
 }
 
 #[tokio::test]
