@@ -866,3 +866,6 @@ pdo-departures = Departures
 pdo-with-certificate = With a certificate
 pdo-share = Share
 pdo-exempt = Exempt: already holds a valid certificate for this destination and version
+applicant-pdo-yes = Pre-departure certificate:
+applicant-pdo-no = No pre-departure certificate yet
+applicant-pdo-missing = No pre-departure certificate: this vacancy requires one before departure

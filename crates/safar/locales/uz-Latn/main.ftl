@@ -867,3 +867,6 @@ pdo-departures = Jo‘nashlar
 pdo-with-certificate = Sertifikat bilan
 pdo-share = Ulushi
 pdo-exempt = O‘tmasa ham bo‘ladi: bu davlat va versiya uchun amaldagi sertifikati bor
+applicant-pdo-yes = Jo‘nashdan oldingi tayyorgarlik sertifikati:
+applicant-pdo-no = Jo‘nashdan oldingi tayyorgarlik sertifikati hali yo‘q
+applicant-pdo-missing = Jo‘nashdan oldingi tayyorgarlik sertifikati yo‘q: bu vakansiya uchun jo‘nashdan oldin kerak

@@ -870,6 +870,16 @@ async fn own_or_staff(
     Ok(acting)
 }
 
+/// (person id, certificate id) of those among `persons` holding a valid certificate for
+/// `destination` (any version): what recruiters see beside their applicants.
+pub async fn valid_certificates(
+    db: &Db,
+    persons: &[String],
+    destination: &str,
+) -> ServiceResult<Vec<(String, String)>> {
+    Ok(store::valid_for_destination(db, persons, destination).await?)
+}
+
 /// A valid certificate for the destination's current major version, if the person has one.
 pub async fn exemption(
     db: &Db,

@@ -907,6 +907,35 @@ pub async fn certificates_of_person(
         .collect()
 }
 
+/// (person id, certificate id) of valid certificates for `destination` held by `persons`.
+pub async fn valid_for_destination(
+    db: &Db,
+    persons: &[String],
+    destination: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    if persons.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = crate::platform::db::SqlBuf::new(
+        "SELECT person_id, id FROM pdo_certificates WHERE status = 'valid' AND destination = ",
+    );
+    sql.bind_text(destination.to_string());
+    sql.push(" AND person_id IN (");
+    for (i, p) in persons.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind_text(p.clone());
+    }
+    sql.push(") ORDER BY issued_on DESC");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("person_id")?, r.try_get("id")?)))
+        .collect()
+}
+
 pub async fn revoke_certificate(
     tx: &mut Tx,
     id: &str,

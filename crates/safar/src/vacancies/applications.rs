@@ -230,6 +230,9 @@ pub struct Applicant {
     pub name: String,
     pub region: String,
     pub phones: Vec<String>,
+    /// A valid pre-departure certificate for the vacancy's destination, if the applicant
+    /// holds one (filled on the recruiter's list of applicants).
+    pub pdo_certificate: Option<String>,
 }
 
 /// Applications with their applicants' names, regions and phones, in their order; two
@@ -253,6 +256,7 @@ pub async fn with_persons(
                     .filter(|(id, _)| *id == person.id)
                     .map(|(_, phone)| phone.clone())
                     .collect(),
+                pdo_certificate: None,
                 application,
             })
         })
@@ -270,11 +274,22 @@ pub async fn applicants(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let acting = require_agency(actor, &vacancy.recruiter_id)?;
-    let out = with_persons(
+    let mut out = with_persons(
         deps.db,
         store::applications_of_vacancy(deps.db, &vacancy.id).await?,
     )
     .await?;
+    let ids: Vec<String> = out
+        .iter()
+        .map(|a| a.application.person_id.clone())
+        .collect();
+    let held = crate::pdo::service::valid_certificates(deps.db, &ids, &vacancy.country).await?;
+    for a in &mut out {
+        a.pdo_certificate = held
+            .iter()
+            .find(|(person, _)| *person == a.application.person_id)
+            .map(|(_, certificate)| certificate.clone());
+    }
     let now = deps.clock.now_ms();
     let mut tx = deps.db.begin().await?;
     let details = json!({ "reference": vacancy.reference, "applicants": out.len(), "purpose": "recruitment" });

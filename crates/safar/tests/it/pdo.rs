@@ -363,6 +363,16 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
         "not hers"
     );
 
+    // Recruiters see who holds one beside their applicants.
+    let held = safar::pdo::service::valid_certificates(
+        &app.db,
+        &[dilnoza_id.clone(), aziza_id.clone()],
+        "GB",
+    )
+    .await
+    .unwrap();
+    assert_eq!(held, vec![(dilnoza_id.clone(), cert_id.clone())]);
+
     // Coverage: of the two who left for the UK, one had a certificate.
     for person in [&dilnoza_id, &aziza_id] {
         let depart = json!({"kind": "departure", "date": day(&app, 0), "country": "GB", "channel": "official", "employer": "Greenfield Growers Ltd"});
