@@ -2,6 +2,7 @@
 // citizen enrols in a session from a phone; a stranger checks a certificate without an account.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import {
   accounts, assertNoHorizontalScroll, checkA11y, clickAndWait, closePage, digits, launch,
@@ -13,6 +14,12 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The right answers of a module's quiz, from the shipped reference curriculum. */
+function rightAnswers(code) {
+  const curriculum = JSON.parse(readFileSync(new URL('../../data/reference/pdo_curriculum.json', import.meta.url), 'utf8'));
+  return curriculum.modules.find((m) => m.code === code).quiz.map((q) => [q.id, q.answer]);
+}
 
 test('a trainer marks attendance and a result on a 768 px tablet', async () => {
   const { trainer } = accounts();
@@ -45,7 +52,7 @@ test('a trainer marks attendance and a result on a 768 px tablet', async () => {
   }
 });
 
-test('a citizen enrols in a pre-departure session from a 360 px phone', async () => {
+test('a citizen enrols in a session and studies a module online on a 360 px phone', async () => {
   const page = await newPage(browser, { viewport: { width: 360, height: 740 }, hasTouch: true });
   try {
     const password = strongPassword();
@@ -76,6 +83,23 @@ test('a citizen enrols in a pre-departure session from a 360 px phone', async ()
     assert.equal(await page.locator('main form[action$="/withdraw"]').count(), 1, 'and may withdraw');
     await checkA11y(page);
     await assertNoHorizontalScroll(page, 360);
+
+    // Online study: the first module of the Kazakhstan curriculum, read and answered.
+    await visit(page, '/pdo/learn');
+    await checkA11y(page);
+    await clickAndWait(page, page.locator('main a[href="/pdo/learn/KZ"]'));
+    await checkA11y(page);
+    await clickAndWait(page, page.locator('main a[href="/pdo/learn/KZ/M01"]'));
+    await checkA11y(page);
+    await assertNoHorizontalScroll(page, 360);
+    for (const [id, answer] of rightAnswers('M01')) {
+      await page.locator(`input[name="${id}"][value="${answer}"]`).check();
+    }
+    await clickAndWait(page, mainSubmit(page, '/pdo/learn/KZ/M01'));
+    assert.equal(await page.locator('main .verdict-valid').count(), 1, 'the module is passed');
+    await checkA11y(page);
+    await visit(page, '/pdo/learn/KZ');
+    assert.match(await page.locator('main ol.modules li').first().innerText(), /✓/, 'progress is saved');
   } finally {
     await closePage(page);
   }

@@ -24,8 +24,9 @@ pub struct Texts {
 }
 
 impl Texts {
-    pub fn get(&self, locale: Locale) -> String {
-        match locale {
+    /// In `locale` (a `Locale` or a reference to one, as templates hold them).
+    pub fn get(&self, locale: impl std::borrow::Borrow<Locale>) -> String {
+        match *locale.borrow() {
             Locale::UzLatn => self.uz.clone(),
             Locale::UzCyrl => uz_text::latin_to_cyrillic(&self.uz),
             Locale::Ru => self.ru.clone(),
@@ -46,8 +47,8 @@ pub struct TextLists {
 }
 
 impl TextLists {
-    pub fn get(&self, locale: Locale) -> Vec<String> {
-        match locale {
+    pub fn get(&self, locale: impl std::borrow::Borrow<Locale>) -> Vec<String> {
+        match *locale.borrow() {
             Locale::UzLatn => self.uz.clone(),
             Locale::UzCyrl => self
                 .uz

@@ -14,6 +14,8 @@ pub mod pages;
 pub mod pdf;
 pub mod service;
 pub mod store;
+pub mod study;
+pub mod study_pages;
 pub mod token;
 
 use axum::Router;
@@ -25,6 +27,41 @@ use crate::platform::web::routes::{Access, Route};
 
 pub const ROUTES: &[Route] = &[
     Route::new("GET", "/verify", Access::Public),
+    Route::new(
+        "GET",
+        "/pdo/learn",
+        Access::Perm(Permission::PrepareDeparture),
+    ),
+    Route::new(
+        "GET",
+        "/pdo/learn/{destination}",
+        Access::Perm(Permission::PrepareDeparture),
+    )
+    .example("/pdo/learn/KZ"),
+    Route::new(
+        "GET",
+        "/pdo/learn/{destination}/{module}",
+        Access::Perm(Permission::PrepareDeparture),
+    )
+    .example("/pdo/learn/KZ/M04"),
+    Route::new(
+        "POST",
+        "/pdo/learn/{destination}/{module}",
+        Access::Perm(Permission::PrepareDeparture),
+    )
+    .example("/pdo/learn/KZ/M04"),
+    Route::new(
+        "GET",
+        "/api/v1/pdo/learn/{destination}",
+        Access::Perm(Permission::PrepareDeparture),
+    )
+    .example("/api/v1/pdo/learn/KZ"),
+    Route::new(
+        "POST",
+        "/api/v1/pdo/learn/{destination}/{module}",
+        Access::Perm(Permission::PrepareDeparture),
+    )
+    .example("/api/v1/pdo/learn/KZ/M04"),
     Route::new("GET", "/.well-known/safar-keys.json", Access::Public),
     Route::new("GET", "/api/v1/public/certificates/{id}", Access::Public)
         .example("/api/v1/public/certificates/PDO-AAAA-BBBB-CCCC-DDDD"),
@@ -175,6 +212,20 @@ pub fn router() -> Router<AppState> {
         .route("/pdo", get(pages::index))
         .route("/pdo/teaching", get(pages::index))
         .route("/pdo/mine", get(pages::mine))
+        .route("/pdo/learn", get(study_pages::destinations))
+        .route("/pdo/learn/{destination}", get(study_pages::progress))
+        .route(
+            "/pdo/learn/{destination}/{module}",
+            get(study_pages::lesson).post(study_pages::answer),
+        )
+        .route(
+            "/api/v1/pdo/learn/{destination}",
+            get(study_pages::api_progress),
+        )
+        .route(
+            "/api/v1/pdo/learn/{destination}/{module}",
+            post(study_pages::api_answer),
+        )
         .route(
             "/pdo/centres",
             get(admin_pages::centres).post(admin_pages::create_centre),

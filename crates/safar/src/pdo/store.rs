@@ -991,6 +991,86 @@ pub async fn coverage(db: &Db, from: &str) -> Result<Vec<Coverage>, sqlx::Error>
         .collect()
 }
 
+/// A person's saved self-study: (module, best score, passed) per module tried.
+pub async fn progress(
+    db: &Db,
+    person_id: &str,
+    curriculum_id: &str,
+) -> Result<Vec<(String, i64, bool)>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let out = progress_in(&mut tx, person_id, curriculum_id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn progress_in(
+    tx: &mut Tx,
+    person_id: &str,
+    curriculum_id: &str,
+) -> Result<Vec<(String, i64, bool)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT module, score, passed FROM pdo_progress WHERE person_id = $1 AND curriculum_id = $2",
+    )
+    .bind(person_id)
+    .bind(curriculum_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("module")?,
+                r.try_get("score")?,
+                r.try_get::<i64, _>("passed")? != 0,
+            ))
+        })
+        .collect()
+}
+
+/// Keeps the best score per module (a pass stays a pass).
+pub async fn save_progress(
+    tx: &mut Tx,
+    person_id: &str,
+    curriculum_id: &str,
+    module: &str,
+    score: i64,
+    passed: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pdo_progress (person_id, curriculum_id, module, score, passed, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id, curriculum_id, module) DO UPDATE SET \
+         score = CASE WHEN excluded.score > pdo_progress.score THEN excluded.score ELSE pdo_progress.score END, \
+         passed = CASE WHEN excluded.passed > pdo_progress.passed THEN excluded.passed ELSE pdo_progress.passed END, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(person_id)
+    .bind(curriculum_id)
+    .bind(module)
+    .bind(score)
+    .bind(i64::from(passed))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The valid certificate an online completion of this curriculum version earned, if any.
+pub async fn online_certificate_in(
+    tx: &mut Tx,
+    person_id: &str,
+    curriculum_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id FROM pdo_certificates WHERE person_id = $1 AND curriculum_id = $2 \
+         AND centre_id IS NULL AND status = 'valid'",
+    )
+    .bind(person_id)
+    .bind(curriculum_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| r.try_get("id")).transpose()
+}
+
 pub async fn record_verification(
     db: &Db,
     certificate_id: &str,

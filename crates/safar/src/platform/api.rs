@@ -84,6 +84,8 @@ pub fn router() -> Router<AppState> {
         crate::pdo::api::withdraw,
         crate::pdo::api::attendance,
         crate::pdo::api::result,
+        crate::pdo::study_pages::api_progress,
+        crate::pdo::study_pages::api_answer,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),

@@ -793,3 +793,136 @@ async fn managers_run_centres_trainers_sessions_and_curricula_from_the_forms() {
         2
     );
 }
+
+/// The right answers of a module's quiz, from the shipped curriculum.
+fn right_answers(module: &str) -> serde_json::Map<String, Value> {
+    let reference = safar::pdo::curriculum::reference().unwrap();
+    let m = reference.modules.iter().find(|m| m.code == module).unwrap();
+    m.quiz
+        .iter()
+        .map(|q| (q.id.clone(), json!(q.answer)))
+        .collect()
+}
+
+#[tokio::test]
+async fn citizens_study_online_and_an_online_only_destination_certifies_them() {
+    let app = TestApp::new().await;
+    let (mut malika, _) = citizen(&app, 31, "Malika", "Yusupova").await;
+    let study = malika.get("/api/v1/pdo/learn/KZ").await;
+    assert_eq!(study.status, StatusCode::OK, "{}", study.body);
+    let modules: Vec<String> = study.json()["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["module"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(modules.len(), 10);
+    assert_eq!(study.json()["curriculum"]["online_only"], true);
+
+    // A wrong answer fails the module; the lesson page says which.
+    let mut wrong = right_answers("M01");
+    let first = wrong.keys().next().unwrap().clone();
+    let bad = (wrong[&first].as_u64().unwrap() + 1) % 3;
+    wrong.insert(first.clone(), json!(bad));
+    let res = malika
+        .post_json("/api/v1/pdo/learn/KZ/M01", &json!({"answers": wrong}))
+        .await;
+    assert_eq!(res.json()["passed"], false, "{}", res.body);
+    assert_eq!(res.json()["wrong"][0], first.as_str());
+    let junk = malika
+        .post_json(
+            "/api/v1/pdo/learn/KZ/M01",
+            &json!({"answers": {"M09-Q1": 0}}),
+        )
+        .await;
+    assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Every module right: the last one issues the certificate, with no centre.
+    let mut certificate = Value::Null;
+    for (i, module) in modules.iter().enumerate() {
+        let res = if i == 0 {
+            // Through the lesson page's form, as on a phone.
+            let fields: Vec<(String, String)> = right_answers(module)
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect();
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let page = malika
+                .post_form(&format!("/pdo/learn/KZ/{module}"), &fields)
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("verdict-valid"), "{}", page.body);
+            continue;
+        } else {
+            malika
+                .post_json(
+                    &format!("/api/v1/pdo/learn/KZ/{module}"),
+                    &json!({"answers": right_answers(module)}),
+                )
+                .await
+        };
+        assert_eq!(res.json()["passed"], true, "{module}: {}", res.body);
+        certificate = res.json()["certificate_id"].clone();
+        assert_eq!(certificate.is_null(), i + 1 < modules.len(), "{module}");
+    }
+    let id = certificate.as_str().unwrap();
+    let public = app
+        .client()
+        .get(&format!("/api/v1/public/certificates/{id}"))
+        .await;
+    assert_eq!(public.json()["status"], "valid");
+    assert_eq!(public.json()["destination"], "KZ");
+    // A wrong answer later keeps the pass; no second certificate.
+    let res = malika
+        .post_json("/api/v1/pdo/learn/KZ/M01", &json!({"answers": wrong}))
+        .await;
+    assert!(res.json()["certificate_id"].is_null());
+    let study = malika.get("/api/v1/pdo/learn/KZ").await.json();
+    assert_eq!(study["completed"], true);
+    assert_eq!(study["certificate_id"], id);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM pdo_certificates WHERE centre_id IS NULL")
+            .await,
+        1
+    );
+
+    // The UK needs a centre session: completing online prepares but does not certify.
+    for module in &modules {
+        let res = malika
+            .post_json(
+                &format!("/api/v1/pdo/learn/GB/{module}"),
+                &json!({"answers": right_answers(module)}),
+            )
+            .await;
+        assert!(res.json()["certificate_id"].is_null());
+    }
+    let study = malika.get("/api/v1/pdo/learn/GB").await.json();
+    assert_eq!(study["completed"], true);
+    assert!(study["certificate_id"].is_null());
+    assert_eq!(app.audit_count("pdo.study").await, 22, "every graded try");
+
+    // Staff study nothing here; a citizen without a profile is asked for one.
+    let mut operator = app.signed_in(Role::Operator).await;
+    assert_eq!(
+        operator.get("/api/v1/pdo/learn/KZ").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut newcomer = app.signed_in(Role::Citizen).await;
+    assert_eq!(
+        newcomer.get("/api/v1/pdo/learn/KZ").await.status,
+        StatusCode::CONFLICT
+    );
+    let res = newcomer.get("/pdo/learn/KZ").await;
+    assert_eq!(
+        res.location(),
+        "/account/profile",
+        "asked to complete the profile"
+    );
+    assert_eq!(
+        malika.get("/pdo/learn/XX").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

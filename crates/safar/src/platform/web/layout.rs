@@ -39,6 +39,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/applications", "nav-applications", Some(Permission::ApplyToVacancies)),
     ("/payments", "nav-payments", Some(Permission::ApplyToVacancies)),
     ("/pdo/mine", "nav-pdo-mine", Some(Permission::PrepareDeparture)),
+    ("/pdo/learn", "nav-pdo-learn", Some(Permission::PrepareDeparture)),
     ("/vacancies/manage", "nav-vacancies-manage", Some(Permission::ListVacancies)),
     ("/people", "nav-people", Some(Permission::ViewPersons)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
