@@ -33,13 +33,34 @@ test('a trainer marks attendance and a result on a 768 px tablet', async () => {
     await checkA11y(page);
     await assertNoHorizontalScroll(page, 768);
 
-    // One tap marks a trainee present; the sheet comes back with the mark shown.
+    // One tap marks a trainee present: shown at once, sent in the background, and there
+    // after a reload.
     const present = page.locator('#day-1 + ul.attendance button[value="1"]').first();
     const name = await present.getAttribute('aria-label');
-    await clickAndWait(page, present);
+    await present.click();
+    assert.equal(await present.getAttribute('aria-pressed'), 'true', 'the tap shows at once');
+    await page.waitForFunction(() => (localStorage.getItem('safar.attendance') || '{}') === '{}');
+    await page.reload();
     const again = page.locator(`#day-1 + ul.attendance button[aria-label="${name}"]`);
-    assert.equal(await again.getAttribute('aria-pressed'), 'true', 'the tap is saved');
+    assert.equal(await again.getAttribute('aria-pressed'), 'true', 'the server has the tap');
     await checkA11y(page);
+
+    // With the connection down, a tap is kept on the tablet through a reload and sent
+    // when the server can be reached again.
+    await page.route('**/api/v1/pdo/enrolments/**', (route) => route.abort());
+    const absent = page.locator('#day-1 + ul.attendance button[value="0"]').nth(1);
+    const absentName = await absent.getAttribute('aria-label');
+    await absent.click();
+    await page.reload();
+    const kept = page.locator(`#day-1 + ul.attendance button[aria-label="${absentName}"]`);
+    assert.equal(await kept.getAttribute('aria-pressed'), 'true', 'kept across the reload');
+    assert.match(await page.locator('[data-sync]').innerText(), /1/, 'one mark waiting');
+    await page.unroute('**/api/v1/pdo/enrolments/**');
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForFunction(() => (localStorage.getItem('safar.attendance') || '{}') === '{}');
+    await page.reload();
+    const sent = page.locator(`#day-1 + ul.attendance button[aria-label="${absentName}"]`);
+    assert.equal(await sent.getAttribute('aria-pressed'), 'true', 'sent once the connection is back');
 
     // A post-test score above the pass mark issues the certificate.
     const row = page.locator('main tbody tr').first();

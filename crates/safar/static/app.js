@@ -60,3 +60,81 @@ document.addEventListener("submit", function (event) {
     timer = window.setTimeout(search, 400);
   });
 })();
+
+// Attendance sheet: a tap shows at once and is kept in this browser until the server has
+// it, then sent in the background (last tap per trainee and day wins). Taps still waiting
+// are shown and re-sent when the page loads again, so a slow or dropped connection or a
+// reload loses none. Without the script each tap is an ordinary form post.
+(function () {
+  var forms = document.querySelectorAll("form.tap[data-api]");
+  var sync = document.querySelector("[data-sync]");
+  if (!forms.length || !window.fetch || !window.localStorage || !window.JSON) { return; }
+  var KEY = "safar.attendance";
+  var sending = false;
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function save(queue) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(queue)); } catch (e) { /* private mode */ }
+  }
+  function show(api, present) {
+    var form = document.querySelector('form.tap[data-api="' + api + '"]');
+    if (!form) { return; }
+    var buttons = form.querySelectorAll("button[name=present]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].value === (present ? "1" : "0")));
+    }
+  }
+  function report() {
+    if (!sync) { return; }
+    var waiting = Object.keys(load()).length;
+    sync.textContent = waiting ? sync.getAttribute("data-pending").replace("#", waiting) : sync.getAttribute("data-saved");
+  }
+  function flush() {
+    var queue = load();
+    var api = Object.keys(queue)[0];
+    if (sending || !api) { report(); return; }
+    sending = true;
+    var present = queue[api];
+    fetch(api, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ present: present })
+    }).then(function (r) {
+      sending = false;
+      if (r.status >= 500) { throw new Error("server"); }
+      // Saved (204), or refused for good (4xx: the sheet is reloaded to show the truth).
+      var now = load();
+      if (now[api] === present) { delete now[api]; save(now); }
+      if (!r.ok) { window.location.reload(); return; }
+      flush();
+    }).catch(function () {
+      sending = false;
+      report();
+      window.setTimeout(flush, 4000);
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.tap[data-api]")) { return; }
+    var button = event.submitter;
+    if (!button || button.name !== "present") { return; }
+    event.preventDefault();
+    var queue = load();
+    var present = button.value === "1";
+    queue[form.getAttribute("data-api")] = present;
+    save(queue);
+    show(form.getAttribute("data-api"), present);
+    flush();
+  });
+
+  var waiting = load();
+  for (var api in waiting) {
+    if (Object.prototype.hasOwnProperty.call(waiting, api)) { show(api, waiting[api]); }
+  }
+  window.addEventListener("online", flush);
+  flush();
+})();

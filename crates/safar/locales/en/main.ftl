@@ -886,3 +886,6 @@ pdo-quiz-passed = Passed.
 pdo-quiz-failed = Not yet: read the lesson again and retry.
 pdo-quiz-wrong = Not right.
 err-pdo-answers = These answers do not belong to this module's quiz.
+pdo-taps-saved = Every mark is saved.
+pdo-taps-pending = # marks waiting for the connection; they are kept on this device and sent automatically.
+pdo-online-study = Online self-study

@@ -887,3 +887,6 @@ pdo-quiz-passed = O‘tdingiz.
 pdo-quiz-failed = Hali emas: darsni qayta o‘qing va yana urinib ko‘ring.
 pdo-quiz-wrong = Noto‘g‘ri.
 err-pdo-answers = Bu javoblar ushbu modul testiga tegishli emas.
+pdo-taps-saved = Barcha belgilar saqlandi.
+pdo-taps-pending = Aloqani kutayotgan belgilar: #. Ular shu qurilmada saqlanadi va o‘zi yuboriladi.
+pdo-online-study = Onlayn o‘qish

@@ -33,7 +33,13 @@ pub fn verify_url(site: &str, token: &str) -> String {
     format!("{site}/verify?t={token}")
 }
 
-pub fn document(tr: &Tr, c: &Certificate, destination: &str, site: &str) -> CertificatePdf {
+/// Names as the page shows them: the destination, and the centre (or online study).
+pub struct Named<'a> {
+    pub destination: &'a str,
+    pub centre: Option<&'a str>,
+}
+
+pub fn document(tr: &Tr, c: &Certificate, named: &Named<'_>, site: &str) -> CertificatePdf {
     let row = |key: &str, value: String| (tr.t(key), value);
     // Employers and consulates abroad read English: it follows the page language's title.
     let english = Tr::new(Locale::En);
@@ -56,10 +62,16 @@ pub fn document(tr: &Tr, c: &Certificate, destination: &str, site: &str) -> Cert
                 "pdo-pinfl",
                 mask_pinfl(&format!("0000000000{}", c.pinfl_last4)),
             ),
-            row("pdo-destination", destination.to_string()),
+            row("pdo-destination", named.destination.to_string()),
             row(
                 "pdo-curriculum",
                 format!("{} v{}", c.destination, c.version),
+            ),
+            row(
+                "pdo-centre",
+                named
+                    .centre
+                    .map_or_else(|| tr.t("pdo-online-study"), str::to_string),
             ),
             row("pdo-dates", format!("{} – {}", c.starts_on, c.ends_on)),
             row("pdo-score", format!("{}%", c.score)),
@@ -80,8 +92,16 @@ pub async fn pdf_response(
     let labels = crate::reference::labels::Labels::load(&st.db, ctx.locale())
         .await
         .unwrap_or_default();
+    let centre = match &c.centre_id {
+        Some(id) => super::store::centre(&st.db, id).await.ok().flatten(),
+        None => None,
+    };
+    let named = Named {
+        destination: labels.name(&c.destination),
+        centre: centre.as_ref().map(|c| c.name.as_str()),
+    };
     let site = site(st, headers);
-    let doc = document(&ctx.tr, c, labels.name(&c.destination), &site);
+    let doc = document(&ctx.tr, c, &named, &site);
     match pdf::render(&doc) {
         Ok(bytes) => (
             [

@@ -100,6 +100,36 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_read_from_a_server_over_http() {
+        use std::io::{BufRead, BufReader};
+        let keys = SigningKeys::generate().key_set();
+        let body = serde_json::to_string(&keys).unwrap_or_default();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().expect("one request");
+            let mut request = String::new();
+            let _ = BufReader::new(&stream).read_line(&mut request);
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+            request
+        });
+        let got = key_set(&format!(
+            "http://127.0.0.1:{port}/.well-known/safar-keys.json"
+        ))
+        .map(|k| k.keys);
+        assert_eq!(got.ok(), Some(keys.keys));
+        let request = server.join().unwrap_or_default();
+        assert!(
+            request.starts_with("GET /.well-known/safar-keys.json HTTP/1.1"),
+            "{request}"
+        );
+    }
+
+    #[test]
     fn https_is_refused_with_advice() {
         let e = key_set("https://safar.example/.well-known/safar-keys.json");
         assert!(e.is_err_and(|e| e.to_string().contains("curl")));

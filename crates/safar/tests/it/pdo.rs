@@ -352,6 +352,7 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("Дилноза Каримова"), "{text}");
         assert!(text.contains(&cert_id), "{text}");
+        assert!(text.contains("Ishga Marhamat"), "the centre: {text}");
     }
     assert_eq!(
         aziza
