@@ -889,3 +889,6 @@ err-pdo-answers = These answers do not belong to this module's quiz.
 pdo-taps-saved = Every mark is saved.
 pdo-taps-pending = # marks waiting for the connection; they are kept on this device and sent automatically.
 pdo-online-study = Online self-study
+pdo-test-sheet = Test sheet (pre- and post-test)
+pdo-test-sheet-help = Print it for the pre-test at the start and the post-test at the end; score the share of right answers.
+pdo-answer-key = Answer key (for the trainer)

@@ -890,3 +890,6 @@ err-pdo-answers = Bu javoblar ushbu modul testiga tegishli emas.
 pdo-taps-saved = Barcha belgilar saqlandi.
 pdo-taps-pending = Aloqani kutayotgan belgilar: #. Ular shu qurilmada saqlanadi va o‘zi yuboriladi.
 pdo-online-study = Onlayn o‘qish
+pdo-test-sheet = Test varaqasi (kirish va yakuniy test)
+pdo-test-sheet-help = Boshida kirish testi va oxirida yakuniy test uchun chop eting; ball — to‘g‘ri javoblar ulushi.
+pdo-answer-key = Javoblar kaliti (trener uchun)

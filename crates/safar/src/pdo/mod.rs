@@ -104,6 +104,8 @@ pub const ROUTES: &[Route] = &[
     // Managers of the centre and the session's own trainers: the service decides.
     Route::new("GET", "/pdo/sessions/{id}", Access::SignedIn)
         .example("/pdo/sessions/00000000-0000-0000-0000-000000000000"),
+    Route::new("GET", "/pdo/sessions/{id}/test", Access::SignedIn)
+        .example("/pdo/sessions/00000000-0000-0000-0000-000000000000/test"),
     // Staff enrol others, citizens themselves: the service decides.
     Route::new("POST", "/pdo/sessions/{id}/enrol", Access::SignedIn)
         .example("/pdo/sessions/00000000-0000-0000-0000-000000000000/enrol"),
@@ -241,6 +243,7 @@ pub fn router() -> Router<AppState> {
         .route("/pdo/curricula", get(admin_pages::curricula))
         .route("/pdo/curricula/{destination}", post(admin_pages::revise))
         .route("/pdo/sessions/{id}", get(pages::session))
+        .route("/pdo/sessions/{id}/test", get(pages::test_sheet))
         .route("/pdo/sessions/{id}/enrol", post(pages::enrol))
         .route("/pdo/enrolments/{id}/attendance/{day}", post(pages::mark))
         .route("/pdo/enrolments/{id}/result", post(pages::result))

@@ -269,6 +269,50 @@ async fn session_page(
     )
 }
 
+#[derive(Template)]
+#[template(path = "pdo/test_sheet.html")]
+struct TestSheetPage {
+    page: Page,
+    session: Session,
+    curriculum: super::store::Curriculum,
+    /// The session's teaching language (the page's own for its headings).
+    language: crate::platform::i18n::Locale,
+}
+
+impl TestSheetPage {
+    /// The option letter of an answer, as the sheet prints the options (a, b, c …).
+    fn letter(&self, answer: &usize) -> char {
+        "abcdef".chars().nth(*answer).unwrap_or('?')
+    }
+}
+
+/// The pre- and post-test of a session, printable: every quiz item of its curriculum
+/// version in the session's language, then the answer key on its own page.
+pub async fn test_sheet(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let (session, curriculum) = match service::test_sheet(st.pdo(), &ctx.actor, &id).await {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let language =
+        crate::platform::i18n::Locale::from_tag(&session.language).unwrap_or(ctx.locale());
+    let title = format!(
+        "{} · {} v{}",
+        ctx.tr.t("pdo-test-sheet"),
+        session.destination,
+        session.version
+    );
+    page(
+        StatusCode::OK,
+        TestSheetPage {
+            page: Page::new(&ctx, &title),
+            session,
+            curriculum,
+            language,
+        }
+        .render(),
+    )
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct EnrolForm {
     #[serde(default)]

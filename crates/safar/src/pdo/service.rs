@@ -652,6 +652,21 @@ pub async fn session_with_trainees(
     Ok((session, trainees))
 }
 
+/// The session's curriculum version, for printing its pre- and post-test (the quiz items of
+/// every module) — for its trainers and its centre's managers.
+pub async fn test_sheet(
+    d: Deps<'_>,
+    actor: &Actor,
+    id: &str,
+) -> ServiceResult<(Session, Curriculum)> {
+    let session = session_or_404(d.db, id).await?;
+    require_session(actor, &session)?;
+    let curriculum = store::curriculum(d.db, &session.curriculum_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((session, curriculum))
+}
+
 /// Sessions: a manager's from a month ago on, the ones a trainer gives; for anyone else
 /// the open sessions still taking enrolments (dates, centre and places are public).
 pub async fn sessions_for(d: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<Session>> {
@@ -715,9 +730,10 @@ pub async fn enrol(
     let now = d.clock.now_ms();
     let mut tx = d.db.begin().await?;
     store::lock_session(&mut tx, session_id).await?;
-    if store::enrolment_of(&mut tx, session_id, &person_id)
-        .await?
-        .is_some()
+    let earlier = store::enrolment_of(&mut tx, session_id, &person_id).await?;
+    if earlier
+        .as_ref()
+        .is_some_and(|(_, status)| status != "withdrawn")
     {
         return Err(ServiceError::Conflict("err-pdo-already-enrolled"));
     }
@@ -729,14 +745,15 @@ pub async fn enrol(
     } else {
         EnrolmentStatus::Enrolled
     };
+    // Someone who withdrew and comes back takes a place or the end of the queue again.
     let enrolment = Enrolment {
-        id: new_id(),
+        id: earlier.map_or_else(new_id, |(id, _)| id),
         session_id: session_id.to_string(),
         person_id: person_id.clone(),
         status: status.as_str().into(),
         ..Enrolment::default()
     };
-    store::insert_enrolment(&mut tx, &enrolment, actor.user_id(), now).await?;
+    store::upsert_enrolment(&mut tx, &enrolment, actor.user_id(), now).await?;
     let details =
         json!({ "session": session_id, "status": status.as_str(), "exempt_by": exempt_by });
     audit::append(

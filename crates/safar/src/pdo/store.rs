@@ -573,12 +573,26 @@ fn enrolment_from_row(r: &AnyRow) -> Result<Enrolment, sqlx::Error> {
     })
 }
 
-pub async fn insert_enrolment(
+/// Enrols anew, or re-enrols someone who had withdrawn (same row, back in the queue).
+pub async fn upsert_enrolment(
     tx: &mut Tx,
     e: &Enrolment,
     enrolled_by: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let requeued = sqlx::query(
+        "UPDATE pdo_enrolments SET status = $1, queued_at = $2, enrolled_by = $3, updated_at = $2 \
+         WHERE id = $4 AND status = 'withdrawn'",
+    )
+    .bind(&e.status)
+    .bind(now)
+    .bind(enrolled_by)
+    .bind(&e.id)
+    .execute(&mut **tx)
+    .await?;
+    if requeued.rows_affected() == 1 {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO pdo_enrolments (id, session_id, person_id, status, queued_at, result, enrolled_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, '', $6, $5, $5)",

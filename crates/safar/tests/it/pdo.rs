@@ -203,14 +203,53 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
     let again = dilnoza.client.post_json(&enrol, &json!({})).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let aziza_enrolment = second.json()["enrolment_id"].as_str().unwrap().to_string();
-    let res = aziza
-        .post_json(
-            &format!("/api/v1/pdo/enrolments/{aziza_enrolment}/withdraw"),
-            &json!({}),
-        )
+    let dilnoza_enrolment = first.json()["enrolment_id"].as_str().unwrap().to_string();
+    let (mut bobur, _) = citizen(&app, 13, "Bobur", "Toshev").await;
+    let third = bobur.client.post_json(&enrol, &json!({})).await;
+    assert_eq!(third.json()["status"], "waiting");
+    let bobur_enrolment = third.json()["enrolment_id"].as_str().unwrap().to_string();
+    let status_of = |detail: &Value, id: &str| -> String {
+        let trainees = detail["trainees"].as_array().unwrap();
+        let t = trainees.iter().find(|t| t["id"] == id).unwrap();
+        t["status"].as_str().unwrap().to_string()
+    };
+    let withdraw = |id: &str| format!("/api/v1/pdo/enrolments/{id}/withdraw");
+    // Dilnoza's place frees up: Aziza, first in line, gets it. Dilnoza enrols again and
+    // queues behind Bobur; the staff withdraw Aziza, then Bobur leaves: Dilnoza is back.
+    let res = dilnoza
+        .client
+        .post_json(&withdraw(&dilnoza_enrolment), &json!({}))
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
-    let dilnoza_enrolment = first.json()["enrolment_id"].as_str().unwrap().to_string();
+    let detail = manager
+        .get(&format!("/api/v1/pdo/sessions/{session_id}"))
+        .await
+        .json();
+    assert_eq!(status_of(&detail, &aziza_enrolment), "enrolled", "promoted");
+    assert_eq!(status_of(&detail, &dilnoza_enrolment), "withdrawn");
+    let back = dilnoza.client.post_json(&enrol, &json!({})).await;
+    assert_eq!(back.json()["status"], "waiting", "{}", back.body);
+    assert_eq!(back.json()["enrolment_id"], dilnoza_enrolment.as_str());
+    let res = manager
+        .post_json(&withdraw(&aziza_enrolment), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "staff withdraw too");
+    let res = bobur
+        .client
+        .post_json(&withdraw(&aziza_enrolment), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "not his enrolment");
+    let res = bobur
+        .client
+        .post_json(&withdraw(&bobur_enrolment), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let detail = manager
+        .get(&format!("/api/v1/pdo/sessions/{session_id}"))
+        .await
+        .json();
+    assert_eq!(status_of(&detail, &dilnoza_enrolment), "enrolled");
+    assert_eq!(app.audit_count("pdo.promote").await, 3);
     // Dilnoza cannot take attendance, and not before the day either.
     let mark = format!("/api/v1/pdo/enrolments/{dilnoza_enrolment}/attendance/1");
     let res = dilnoza
@@ -223,6 +262,27 @@ async fn a_trainee_enrols_attends_passes_and_anyone_verifies_the_signed_certific
         .put_json(&mark, &json!({"present": true}))
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "not begun: {}", res.body);
+
+    // The test sheet prints the curriculum's quiz items in the session's language.
+    let sheet = teacher
+        .client
+        .get(&format!("/pdo/sessions/{session_id}/test"))
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    let items = safar::pdo::curriculum::reference().unwrap();
+    let first_question = &items.modules[0].quiz[0].question.uz;
+    assert!(
+        sheet.body.contains(first_question.as_str()),
+        "uz-Latn session"
+    );
+    assert_eq!(
+        aziza
+            .client
+            .get(&format!("/pdo/sessions/{session_id}/test"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 
     // The first day: the list is fixed, the trainer marks and records results.
     app.clock.advance(2 * DAY_MS + 3600 * 1000);
