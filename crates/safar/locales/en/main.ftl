@@ -892,3 +892,6 @@ pdo-online-study = Online self-study
 pdo-test-sheet = Test sheet (pre- and post-test)
 pdo-test-sheet-help = Print it for the pre-test at the start and the post-test at the end; score the share of right answers.
 pdo-answer-key = Answer key (for the trainer)
+score-part-pdo = Pre-departure orientation
+score-reason-certified = holds a valid certificate for the destination
+score-reason-no_certificate = no certificate for the destination yet

@@ -893,3 +893,6 @@ pdo-online-study = Onlayn o‘qish
 pdo-test-sheet = Test varaqasi (kirish va yakuniy test)
 pdo-test-sheet-help = Boshida kirish testi va oxirida yakuniy test uchun chop eting; ball — to‘g‘ri javoblar ulushi.
 pdo-answer-key = Javoblar kaliti (trener uchun)
+score-part-pdo = Jo‘nashdan oldingi tayyorgarlik
+score-reason-certified = shu davlat uchun amaldagi sertifikati bor
+score-reason-no_certificate = shu davlat uchun sertifikati hali yo‘q

@@ -44,6 +44,12 @@ async fn score_for(
         .into_iter()
         .map(|l| (l.language, l.level))
         .collect();
+    let held = crate::pdo::service::valid_certificates(
+        deps.db,
+        std::slice::from_ref(&person.id),
+        &v.country,
+    )
+    .await?;
     Ok(match_score(
         &Wanted {
             sector_isco: &v.sector,
@@ -55,6 +61,7 @@ async fn score_for(
             skills: &details.skills,
             languages: &languages,
             region: &person.region_iso,
+            pdo_certified: !held.is_empty(),
         },
     ))
 }

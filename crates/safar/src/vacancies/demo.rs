@@ -207,6 +207,8 @@ async fn add_applications(deps: Deps<'_>, agency: &str) -> anyhow::Result<()> {
                 skills: &[],
                 languages: &[],
                 region,
+                // The demo's certificates are issued after its applications.
+                pdo_certified: false,
             },
         );
         let application = Application::new(&v.id, person_id, score, score_parts, clock.now_ms());

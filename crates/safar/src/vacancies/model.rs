@@ -231,6 +231,8 @@ pub struct Offered<'a> {
     pub skills: &'a [String],
     pub languages: &'a [(String, String)],
     pub region: &'a str,
+    /// Holds a valid pre-departure certificate for the vacancy's destination.
+    pub pdo_certified: bool,
 }
 
 fn part(name: &str, points: i64, max: i64, reason: &str) -> ScorePart {
@@ -242,24 +244,24 @@ fn part(name: &str, points: i64, max: i64, reason: &str) -> ScorePart {
     }
 }
 
-/// A transparent score out of 100: skills 50 (the vacancy's ISCO unit group 50, the same
-/// sub-major group 25), language 30 (required level met 30, one level short 15), region 20
-/// (recruited from the applicant's region, or nationwide). PDO status joins when the PDO
-/// module records it.
+/// A transparent score out of 100: skills 40 (the vacancy's ISCO unit group 40, the same
+/// sub-major group 20), language 25 (required level met 25, one level short 12), region 15
+/// (recruited from the applicant's region, or nationwide), pre-departure orientation 20 (a
+/// valid certificate for the destination).
 pub fn match_score(v: &Wanted<'_>, a: &Offered<'_>) -> (i64, Vec<ScorePart>) {
     let skills = if a.skills.iter().any(|s| s == v.sector_isco) {
-        part("skills", 50, 50, "exact")
+        part("skills", 40, 40, "exact")
     } else if a
         .skills
         .iter()
         .any(|s| s.len() >= 2 && v.sector_isco.len() >= 2 && s[..2] == v.sector_isco[..2])
     {
-        part("skills", 25, 50, "related")
+        part("skills", 20, 40, "related")
     } else {
-        part("skills", 0, 50, "none")
+        part("skills", 0, 40, "none")
     };
     let language = if v.language.is_empty() {
-        part("language", 30, 30, "not_required")
+        part("language", 25, 25, "not_required")
     } else {
         let needed = level_rank(v.language_level).unwrap_or(0);
         let has = a
@@ -268,19 +270,24 @@ pub fn match_score(v: &Wanted<'_>, a: &Offered<'_>) -> (i64, Vec<ScorePart>) {
             .find(|(code, _)| code == v.language)
             .and_then(|(_, level)| level_rank(level));
         match has {
-            Some(h) if h >= needed => part("language", 30, 30, "meets"),
-            Some(h) if h + 1 == needed => part("language", 15, 30, "one_below"),
-            _ => part("language", 0, 30, "below"),
+            Some(h) if h >= needed => part("language", 25, 25, "meets"),
+            Some(h) if h + 1 == needed => part("language", 12, 25, "one_below"),
+            _ => part("language", 0, 25, "below"),
         }
     };
     let region = if v.regions.is_empty() {
-        part("region", 20, 20, "nationwide")
+        part("region", 15, 15, "nationwide")
     } else if v.regions.iter().any(|r| r == a.region) {
-        part("region", 20, 20, "in_region")
+        part("region", 15, 15, "in_region")
     } else {
-        part("region", 0, 20, "elsewhere")
+        part("region", 0, 15, "elsewhere")
     };
-    let parts = vec![skills, language, region];
+    let pdo = if a.pdo_certified {
+        part("pdo", 20, 20, "certified")
+    } else {
+        part("pdo", 0, 20, "no_certificate")
+    };
+    let parts = vec![skills, language, region, pdo];
     (parts.iter().map(|p| p.points).sum(), parts)
 }
 
@@ -372,17 +379,20 @@ mod tests {
                 skills: &skills,
                 languages: &languages,
                 region: "UZ-SA",
+                pdo_certified: true,
             },
         );
-        assert_eq!(score, 25 + 15 + 20);
+        assert_eq!(score, 20 + 12 + 15 + 20);
         let reasons: Vec<&str> = parts.iter().map(|p| p.reason.as_str()).collect();
-        assert_eq!(reasons, ["related", "one_below", "in_region"]);
+        assert_eq!(reasons, ["related", "one_below", "in_region", "certified"]);
+        assert_eq!(parts.iter().map(|p| p.max).sum::<i64>(), 100);
         let (none, _) = match_score(
             &v,
             &Offered {
                 skills: &[],
                 languages: &[],
                 region: "UZ-TK",
+                pdo_certified: false,
             },
         );
         assert_eq!(none, 0);

@@ -198,10 +198,10 @@ async fn a_vacancy_goes_from_draft_to_departure_with_each_step_taken_by_the_righ
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let application = res.json();
     assert_eq!(
-        application["score"], 100,
-        "same occupation, Korean A2, recruited from UZ-SA"
+        application["score"], 80,
+        "same occupation, Korean A2, recruited from UZ-SA; no PDO certificate yet"
     );
-    assert_eq!(application["score_parts"].as_array().unwrap().len(), 3);
+    assert_eq!(application["score_parts"].as_array().unwrap().len(), 4);
     let id = application["id"].as_str().unwrap().to_string();
     assert_eq!(
         applicant
@@ -222,14 +222,14 @@ async fn a_vacancy_goes_from_draft_to_departure_with_each_step_taken_by_the_righ
     let res = weaker.post_json(&apply, &json!({"consent": true})).await;
     assert_eq!(
         res.json()["score"],
-        50,
+        40,
         "another occupation: language and region only"
     );
     let list = staff.get(&apply).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert_eq!(list.json()["items"][0]["id"], id.as_str());
     assert_eq!(list.json()["items"][0]["name"], "Karimov Jasur");
-    assert_eq!(list.json()["items"][1]["score"], 50, "best match first");
+    assert_eq!(list.json()["items"][1]["score"], 40, "best match first");
     assert_eq!(
         rival.get(&apply).await.status,
         StatusCode::FORBIDDEN,
