@@ -76,6 +76,7 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
     } = keys;
     let state = AppState {
         signing: Arc::new(signing),
+        register: Arc::default(),
         db: db.clone(),
         clock: clock.clone(),
         config: Arc::new(web_config(args)),

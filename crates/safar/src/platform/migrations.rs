@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0012_complaints"),
     migration!("0013_payments"),
     migration!("0014_pdo"),
+    migration!("0015_public_register"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

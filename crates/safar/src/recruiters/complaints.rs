@@ -364,6 +364,7 @@ pub async fn decide(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        super::register::touch(&mut tx).await?;
         if let Some(licence_action) = licence_action_for(kind) {
             let recruiter = recruiters::find(db, &before.recruiter_id)
                 .await?
@@ -493,39 +494,28 @@ pub struct PublicSanction {
 }
 
 /// The warnings and fines since `since_ms` of all `recruiter_ids`, in one statement.
-pub async fn public_sanctions(
+/// The warnings and fines of every recruiter since `since_ms` (the in-memory register).
+pub async fn public_sanctions_since(
     db: &Db,
-    recruiter_ids: &[String],
     since_ms: i64,
 ) -> Result<Vec<PublicSanction>, sqlx::Error> {
-    if recruiter_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut sql = SqlBuf::new(
+    sqlx::query(
         "SELECT recruiter_id, sanction, type_code, sanctioned_at FROM complaints \
-         WHERE sanction IN ('warning', 'fine') AND sanctioned_at >= ",
-    );
-    sql.bind_int(since_ms).push(" AND recruiter_id IN (");
-    for (i, id) in recruiter_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind_text(id.clone());
-    }
-    sql.push(")");
-    sql.query()
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(PublicSanction {
-                recruiter_id: r.try_get("recruiter_id")?,
-                sanction: r.try_get("sanction")?,
-                type_code: r.try_get("type_code")?,
-                at_ms: r.try_get("sanctioned_at")?,
-            })
+         WHERE sanction IN ('warning', 'fine') AND sanctioned_at >= $1",
+    )
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PublicSanction {
+            recruiter_id: r.try_get("recruiter_id")?,
+            sanction: r.try_get("sanction")?,
+            type_code: r.try_get("type_code")?,
+            at_ms: r.try_get("sanctioned_at")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 #[cfg(test)]

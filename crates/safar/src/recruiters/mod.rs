@@ -9,6 +9,7 @@ pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod public;
+pub mod register;
 pub mod report_pages;
 pub mod reports;
 pub mod scorecard;

@@ -2,8 +2,6 @@
 //! script), licence number or STIR and sees plainly whether it may recruit. Not finding it
 //! is itself the warning. Lookups are limited per address and counted without who asked.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -11,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
 use super::model::LicenceState;
+use super::register::{Cache, Flagged};
 use super::service::name_words;
 use super::store::{self, Licence, Recruiter};
 use crate::platform::clock::{Clock, format_ms};
@@ -70,7 +69,7 @@ pub struct CheckQuery {
 }
 
 /// Flagged watch-list entries are shown as "reported": not licensed, reported by workers.
-fn reported(e: super::reports::WatchEntry) -> PublicEntry {
+fn reported(e: Flagged) -> PublicEntry {
     PublicEntry {
         id: None,
         name_other_script: super::service::other_script(&e.display_name),
@@ -104,7 +103,13 @@ fn too_vague(identifier: &Option<String>, words: &[String]) -> bool {
     identifier.is_none() && words.iter().map(|w| w.chars().count()).sum::<usize>() < 3
 }
 
-pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicEntry>> {
+/// Answers a public check from the server's in-memory register (see `register`).
+pub async fn check(
+    db: &Db,
+    clock: &Clock,
+    register: &Cache,
+    q: &str,
+) -> ServiceResult<Vec<PublicEntry>> {
     let q = q.trim();
     if q.chars().count() > 200 {
         return Err(ServiceError::invalid("q", "err-check-query"));
@@ -113,59 +118,25 @@ pub async fn check(db: &Db, clock: &Clock, q: &str) -> ServiceResult<Vec<PublicE
     if too_vague(&identifier, &words) {
         return Err(ServiceError::invalid("q", "err-check-query"));
     }
-    let found =
-        store::search_with_licences(db, &words, identifier.as_deref(), true, MAX_RESULTS).await?;
-    let ids: Vec<String> = found.iter().map(|(r, _)| r.id.clone()).collect();
-    let since = clock.now_ms() - SANCTION_WINDOW_MS;
-    let mut sanctions = sanctions(db, &ids, since).await?;
-    let mut entries = Vec::with_capacity(found.len());
-    for (recruiter, licence) in found {
-        let own = sanctions.remove(&recruiter.id).unwrap_or_default();
-        entries.push(entry(recruiter, licence.as_ref(), own));
-    }
+    let now = clock.now_ms();
+    let snapshot = register.current(db, now).await?;
+    let limit = usize::try_from(MAX_RESULTS).unwrap_or(20);
+    let since = now - SANCTION_WINDOW_MS;
+    let mut entries: Vec<PublicEntry> = snapshot
+        .search(&words, identifier.as_deref(), limit)
+        .into_iter()
+        .map(|(r, l)| entry(r.clone(), Some(l), snapshot.sanctions(&r.id, since)))
+        .collect();
     // A phone number (possibly also read as a STIR) or the name of a reported intermediary.
     let phone = crate::accounts::model::parse_phone(q).ok();
-    let room = MAX_RESULTS - entries.len() as i64;
-    if room > 0 {
-        let flagged = super::reports::flagged_matching(db, &words, phone.as_deref(), room).await?;
-        entries.extend(flagged.into_iter().map(reported));
-    }
+    let room = limit.saturating_sub(entries.len());
+    entries.extend(
+        snapshot
+            .flagged(&words, phone.as_deref(), room)
+            .into_iter()
+            .map(reported),
+    );
     Ok(entries)
-}
-
-/// Licence suspensions and revocations, and the warnings and fines of substantiated
-/// complaints, of all `ids` in two statements; each recruiter's newest first.
-async fn sanctions(
-    db: &Db,
-    ids: &[String],
-    since_ms: i64,
-) -> ServiceResult<HashMap<String, Vec<Sanction>>> {
-    let day = |ms: i64| format_ms(ms).chars().take(10).collect::<String>();
-    let mut by_recruiter: HashMap<String, Vec<Sanction>> = HashMap::new();
-    for (recruiter_id, e) in store::events_of(db, ids, since_ms, &["suspended", "revoked"]).await? {
-        by_recruiter
-            .entry(recruiter_id)
-            .or_default()
-            .push(Sanction {
-                state: e.to_state,
-                reason: e.reason,
-                date: day(e.at_ms),
-            });
-    }
-    for s in super::complaints::public_sanctions(db, ids, since_ms).await? {
-        by_recruiter
-            .entry(s.recruiter_id)
-            .or_default()
-            .push(Sanction {
-                state: s.sanction,
-                reason: s.type_code,
-                date: day(s.at_ms),
-            });
-    }
-    for all in by_recruiter.values_mut() {
-        all.sort_by(|a, b| b.date.cmp(&a.date));
-    }
-    Ok(by_recruiter)
 }
 
 fn entry(r: Recruiter, licence: Option<&Licence>, sanctions: Vec<Sanction>) -> PublicEntry {
@@ -220,7 +191,8 @@ pub async fn api_check(
     if !admit(&st, &ctx, "recruiter") {
         return ServiceError::TooManyAttempts.into_response();
     }
-    let result = check(&st.db, &st.clock, query.q.as_deref().unwrap_or("")).await;
+    let q = query.q.as_deref().unwrap_or("");
+    let result = check(&st.db, &st.clock, &st.register, q).await;
     tally(&st, &result);
     match result {
         Ok(items) => Json(PublicResults { items }).into_response(),
@@ -249,7 +221,7 @@ pub async fn page_check(
         if !admit(&st, &ctx, "recruiter") {
             return ServiceError::TooManyAttempts.into_response();
         }
-        let result = check(&st.db, &st.clock, &q).await;
+        let result = check(&st.db, &st.clock, &st.register, &q).await;
         tally(&st, &result);
         match result {
             Ok(items) => (items, String::new()),

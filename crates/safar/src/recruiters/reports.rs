@@ -376,6 +376,10 @@ async fn recount(tx: &mut Tx, watch_id: &str, now: i64) -> Result<bool, sqlx::Er
         .fetch_one(&mut **tx)
         .await?
         .try_get("flagged_at")?;
+    if flagged.is_some() {
+        // A flagged entry's reports, names and phones show on the public check.
+        super::register::touch(tx).await?;
+    }
     Ok(flagged.is_some())
 }
 
@@ -431,39 +435,52 @@ pub async fn watch_list(db: &Db, limit: i64) -> Result<Vec<WatchEntry>, sqlx::Er
 }
 
 /// Flagged entries whose name has every query word as a prefix, or that carry `phone`.
-pub async fn flagged_matching(
+/// Every flagged watch-list entry with its name words and reported phones (the in-memory
+/// register): (entries by most reports, (word, entry id), (phone, entry id)).
+pub async fn flagged_all(
     db: &Db,
-    words: &[String],
-    phone: Option<&str>,
-    limit: i64,
-) -> Result<Vec<WatchEntry>, sqlx::Error> {
-    let mut sql = SqlBuf::new(
-        "SELECT w.id, w.display_name, w.reports, w.flagged_at FROM watch_entries w WHERE w.flagged_at IS NOT NULL AND (",
-    );
-    if let Some(phone) = phone {
-        sql.push("w.id IN (SELECT r.watch_id FROM intermediary_reports r JOIN report_phones p ON p.report_id = r.id WHERE p.phone = ")
-            .bind_text(phone.to_string())
-            .push(")");
-    } else if words.is_empty() {
-        return Ok(vec![]);
-    } else {
-        sql.push("1 = 1");
-        for word in words.iter().take(6) {
-            sql.push(" AND w.id IN (SELECT watch_id FROM watch_words WHERE word >= ")
-                .bind_text(word.clone())
-                .push(" AND word < ")
-                .bind_text(format!("{word}\u{10ffff}"))
-                .push(")");
-        }
-    }
-    sql.push(") ORDER BY w.reports DESC, w.id LIMIT ")
-        .bind_int(limit);
-    sql.query()
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(entry_from_row)
-        .collect()
+) -> Result<
+    (
+        Vec<super::register::Flagged>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    ),
+    sqlx::Error,
+> {
+    let entries = sqlx::query(
+        "SELECT id, display_name, reports FROM watch_entries WHERE flagged_at IS NOT NULL ORDER BY reports DESC, id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(super::register::Flagged {
+            id: r.try_get("id")?,
+            display_name: r.try_get("display_name")?,
+            reports: r.try_get("reports")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let pairs = |sql: &'static str| async move {
+        sqlx::query(sql)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("k")?, r.try_get("id")?)))
+            .collect::<Result<Vec<(String, String)>, sqlx::Error>>()
+    };
+    let words = pairs(
+        "SELECT ww.word AS k, ww.watch_id AS id FROM watch_words ww JOIN watch_entries w ON w.id = ww.watch_id \
+         WHERE w.flagged_at IS NOT NULL",
+    )
+    .await?;
+    let phones = pairs(
+        "SELECT DISTINCT p.phone AS k, r.watch_id AS id FROM report_phones p \
+         JOIN intermediary_reports r ON r.id = p.report_id JOIN watch_entries w ON w.id = r.watch_id \
+         WHERE w.flagged_at IS NOT NULL",
+    )
+    .await?;
+    Ok((entries, words, phones))
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ pub async fn insert_recruiter(tx: &mut Tx, r: &Recruiter, now_ms: i64) -> Result
     .bind(now_ms)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    super::register::touch(tx).await
 }
 
 pub async fn update_recruiter(tx: &mut Tx, r: &Recruiter, now_ms: i64) -> Result<(), sqlx::Error> {
@@ -99,7 +99,7 @@ pub async fn update_recruiter(tx: &mut Tx, r: &Recruiter, now_ms: i64) -> Result
     .bind(&r.id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    super::register::touch(tx).await
 }
 
 /// Replaces the search words of a recruiter (folded words of both scripts of its name).
@@ -242,6 +242,37 @@ pub async fn search_with_licences(
         .collect()
 }
 
+/// Every recruiter with a current licence, in the public check's order (licensed first,
+/// then by name): the in-memory register's rows.
+pub async fn all_with_current_licence(db: &Db) -> Result<Vec<(Recruiter, Licence)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {RECRUITER_COLUMNS}, {JOINED_LICENCE_COLUMNS} FROM recruiters r \
+         JOIN licences l ON l.id = (SELECT l2.id FROM licences l2 WHERE l2.recruiter_id = r.id \
+         ORDER BY l2.created_at DESC, l2.id DESC LIMIT 1) \
+         ORDER BY CASE WHEN l.state = 'licensed' THEN 0 ELSE 1 END, r.name, r.id"
+    );
+    let mut out = vec![];
+    for row in sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?
+    {
+        if let Some(licence) = joined_licence_from_row(&row)? {
+            out.push((recruiter_from_row(&row)?, licence));
+        }
+    }
+    Ok(out)
+}
+
+/// Every (name word, recruiter id) of the search index.
+pub async fn all_words(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query("SELECT word, recruiter_id FROM recruiter_words")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("word")?, r.try_get("recruiter_id")?)))
+        .collect()
+}
+
 /// Recruiters for the staff list, newest first, optionally only those whose current
 /// licence is in `state`.
 pub async fn list(
@@ -361,6 +392,7 @@ pub async fn insert_licence(
     .bind(now_ms)
     .execute(&mut **tx)
     .await?;
+    super::register::touch(tx).await?;
     Ok(id)
 }
 
@@ -399,6 +431,7 @@ pub async fn decide(tx: &mut Tx, d: &Decision<'_>, now_ms: i64) -> Result<bool, 
     .bind(d.from)
     .execute(&mut **tx)
     .await?;
+    super::register::touch(tx).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -469,34 +502,23 @@ pub async fn events(
 
 /// The decisions on each of `recruiter_ids` since `since_ms` that took the licence to one of
 /// `to_states`, as (recruiter id, event); each recruiter's newest first.
-pub async fn events_of(
+/// Licence decisions into `to_states` since `since_ms`, of every recruiter.
+pub async fn events_since(
     db: &Db,
-    recruiter_ids: &[String],
     since_ms: i64,
     to_states: &[&str],
 ) -> Result<Vec<(String, LicenceEvent)>, sqlx::Error> {
-    if recruiter_ids.is_empty() || to_states.is_empty() {
-        return Ok(vec![]);
-    }
     let mut sql = SqlBuf::new(
-        "SELECT recruiter_id, action, from_state, to_state, reason, at FROM licence_events WHERE recruiter_id IN (",
+        "SELECT recruiter_id, action, from_state, to_state, reason, at FROM licence_events WHERE at >= ",
     );
-    for (i, id) in recruiter_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind_text(id.clone());
-    }
-    sql.push(") AND at >= ")
-        .bind_int(since_ms)
-        .push(" AND to_state IN (");
+    sql.bind_int(since_ms).push(" AND to_state IN (");
     for (i, state) in to_states.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.bind_text((*state).to_string());
     }
-    sql.push(") ORDER BY recruiter_id, at DESC, id DESC");
+    sql.push(")");
     sql.query()
         .fetch_all(&db.pool)
         .await?

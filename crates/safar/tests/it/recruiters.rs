@@ -693,3 +693,48 @@ async fn one_address_cannot_flood_the_report_form() {
         10
     );
 }
+
+#[tokio::test]
+async fn the_public_check_sees_another_servers_change_within_a_second() {
+    let app = TestApp::new().await;
+    let mut officer = app.token_client(Role::LicensingOfficer).await;
+    let id = register(
+        &mut officer,
+        "Oltin Vodiy xususiy bandlik agentligi",
+        "304444444",
+    )
+    .await;
+    act(&mut officer, &id, "apply", json!({})).await;
+    let mut visitor = app.client();
+    assert_eq!(
+        check(&mut visitor, "Oltin Vodiy").await["items"][0]["status"],
+        "applied"
+    );
+
+    // Another server refuses the application: the database changes and its version moves,
+    // but nothing in this process counted a write.
+    sqlx::query("UPDATE licences SET state = 'refused' WHERE recruiter_id = $1")
+        .bind(&id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE register_versions SET version = version + 1 WHERE id = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // Within the poll interval the snapshot may still say `applied` (other tests' writes in
+    // this process can make it look earlier); after it, the change must show.
+    app.clock.advance(safar::recruiters::register::POLL_MS + 1);
+    assert_eq!(
+        check(&mut visitor, "oltin").await["items"][0]["status"],
+        "refused",
+        "reloaded once the interval passed"
+    );
+    // This server's own decisions show on the next lookup.
+    let (status, _) = act(&mut officer, &id, "apply", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        check(&mut visitor, "304 444 444").await["items"][0]["status"],
+        "applied"
+    );
+}

@@ -95,6 +95,7 @@ impl TestApp {
         let signing = safar::platform::signing::SigningKeys::generate();
         let state = AppState {
             signing: Arc::new(signing),
+            register: Arc::default(),
             db: db.clone(),
             clock: clock.clone(),
             config: Arc::new(config),

@@ -35,6 +35,8 @@ pub struct AppState {
     pub clock: Clock,
     pub config: Arc<WebConfig>,
     pub keys: Arc<DataKeys>,
+    /// The public register in memory, answering the public licence check.
+    pub register: Arc<crate::recruiters::register::Cache>,
     /// Signs PDO certificates; its public halves are published.
     pub signing: Arc<super::signing::SigningKeys>,
     /// Rate limits and tallies of public lookups (this server's; see `platform::usage`).
