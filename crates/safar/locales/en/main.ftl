@@ -895,3 +895,13 @@ pdo-answer-key = Answer key (for the trainer)
 score-part-pdo = Pre-departure orientation
 score-reason-certified = holds a valid certificate for the destination
 score-reason-no_certificate = no certificate for the destination yet
+
+## Cases
+err-case-list = Choose from the list.
+err-case-person = Find the person in the registry first (or register them).
+err-case-category = Choose a case category.
+err-case-channel = Choose how the call came in.
+err-case-caller = Choose who is calling.
+err-case-country = Choose the country where the person is now.
+err-case-summary = Write a short summary of the call.
+err-case-priority = A priority is P1, P2, P3 or P4.

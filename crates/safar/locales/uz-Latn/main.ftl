@@ -896,3 +896,13 @@ pdo-answer-key = Javoblar kaliti (trener uchun)
 score-part-pdo = Jo‘nashdan oldingi tayyorgarlik
 score-reason-certified = shu davlat uchun amaldagi sertifikati bor
 score-reason-no_certificate = shu davlat uchun sertifikati hali yo‘q
+
+## Murojaatlar
+err-case-list = Ro‘yxatdan tanlang.
+err-case-person = Avval shaxsni reyestrdan toping (yoki ro‘yxatdan o‘tkazing).
+err-case-category = Murojaat toifasini tanlang.
+err-case-channel = Murojaat qanday kelganini tanlang.
+err-case-caller = Kim murojaat qilayotganini tanlang.
+err-case-country = Shaxs hozir qaysi davlatda ekanini tanlang.
+err-case-summary = Murojaatni qisqacha yozing.
+err-case-priority = Ustuvorlik P1, P2, P3 yoki P4 bo‘ladi.

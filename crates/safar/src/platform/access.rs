@@ -88,6 +88,7 @@ impl Role {
                 EditPersons,
                 RecordJourneys,
                 ViewRecruiters,
+                ManageCases,
             ],
             Role::Supervisor | Role::RegionalOfficer => &[
                 OwnAccount,
@@ -99,6 +100,7 @@ impl Role {
                 RecordJourneys,
                 ManageLegalHolds,
                 ViewRecruiters,
+                ManageCases,
             ],
             Role::LicensingOfficer => &[
                 OwnAccount,
@@ -211,6 +213,8 @@ pub enum Permission {
     TeachPdo,
     /// Enrol in PDO sessions, study online and hold one's certificates (citizens).
     PrepareDeparture,
+    /// Open and work call-centre cases (scoped by the person's region or district).
+    ManageCases,
 }
 
 impl Permission {

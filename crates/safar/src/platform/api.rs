@@ -86,6 +86,8 @@ pub fn router() -> Router<AppState> {
         crate::pdo::api::result,
         crate::pdo::study_pages::api_progress,
         crate::pdo::study_pages::api_answer,
+        crate::cases::api::create,
+        crate::cases::api::read,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0013_payments"),
     migration!("0014_pdo"),
     migration!("0015_public_register"),
+    migration!("0016_cases"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::recruiters::router())
         .merge(crate::vacancies::router())
         .merge(crate::pdo::router())
+        .merge(crate::cases::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -58,6 +58,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::recruiters::ROUTES,
         crate::vacancies::ROUTES,
         crate::pdo::ROUTES,
+        crate::cases::ROUTES,
     ]
     .into_iter()
     .flatten()

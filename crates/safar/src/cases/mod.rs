@@ -1,0 +1,35 @@
+//! Help abroad: call-centre cases opened by operators for migrants in trouble, with a
+//! suggested priority, a due time on the agency's working calendar and a lifecycle.
+//! Other modules call `service`; never the tables.
+
+pub mod api;
+pub mod model;
+pub mod service;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::platform::access::Permission;
+use crate::platform::web::AppState;
+use crate::platform::web::routes::{Access, Route};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(
+        "POST",
+        "/api/v1/cases",
+        Access::Perm(Permission::ManageCases),
+    ),
+    Route::new(
+        "GET",
+        "/api/v1/cases/{id}",
+        Access::Perm(Permission::ManageCases),
+    )
+    .example("/api/v1/cases/00000000-0000-0000-0000-000000000000"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cases", post(api::create))
+        .route("/api/v1/cases/{id}", get(api::read))
+}

@@ -1,0 +1,255 @@
+//! Case use cases: intake (priority suggested from the category, the trafficking
+//! indicators and the modifiers; due time from the priority) and reading a case within the
+//! actor's scope. Both are audited in their transaction.
+
+use serde_json::json;
+
+use super::model::{self, CALLER_ROLES, CHANNELS, INDICATORS, MODIFIERS, Priority};
+use super::store::{self, Case};
+use crate::people::service::scopes_of;
+use crate::people::store as people;
+use crate::platform::access::{Actor, Permission};
+use crate::platform::audit::{self, Event};
+use crate::platform::clock::Clock;
+use crate::platform::db::Db;
+use crate::platform::error::{FieldError, ServiceError, ServiceResult};
+use crate::platform::ids::new_id;
+
+/// A case as the operator types it (form or JSON).
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct CaseInput {
+    #[serde(default)]
+    pub person_id: String,
+    /// A taxonomy code: `INF, EMP, DOC, REC, TIP, GBV, DET, HLT, DTH, MIS, FAM, PSY, STR,
+    /// IRR, FIN, RET, FBK`.
+    #[serde(default)]
+    pub category: String,
+    /// A sub-type such as `EMP-WAGE` (free, up to 20 characters).
+    #[serde(default)]
+    pub subtype: Option<String>,
+    /// `phone`, `telegram`, `whatsapp`, `web`, `walk_in` or `referral`.
+    #[serde(default)]
+    pub channel: String,
+    /// `migrant` (default), `family`, `employer`, `ngo` or `embassy`.
+    #[serde(default)]
+    pub caller_role: Option<String>,
+    /// Where the person is now: ISO 3166-1 alpha-2.
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    /// ILO forced-labour indicators observed; any one makes the case P1.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// `minor`, `alone_in_domestic_work`, `no_food_or_shelter` …: each raises one level.
+    #[serde(default)]
+    pub modifiers: Vec<String>,
+    #[serde(default)]
+    pub suicide_risk: bool,
+    /// A higher priority than suggested, chosen by the operator (never lower).
+    #[serde(default)]
+    pub priority: Option<String>,
+}
+
+/// What intake answers.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Opened {
+    pub id: String,
+    pub priority: String,
+    pub status: String,
+    /// When the first action is due, RFC 3339 UTC.
+    pub due_at: String,
+    /// Open cases of the same person and category: a possible duplicate.
+    pub possible_duplicates: Vec<String>,
+}
+
+fn err(field: &'static str, message: &'static str) -> FieldError {
+    FieldError { field, message }
+}
+
+fn listed(
+    values: &[String],
+    allowed: &[&str],
+    field: &'static str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for v in values {
+        if !allowed.contains(&v.as_str()) {
+            errors.push(err(field, "err-case-list"));
+        } else if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+fn text(value: &str, field: &'static str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let value = value.trim();
+    if value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
+        errors.push(err(field, "err-invalid-text"));
+    }
+    value.to_string()
+}
+
+/// Opens a case for a person the actor may serve (the person's region or district).
+pub async fn open(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    input: &CaseInput,
+) -> ServiceResult<Opened> {
+    if !actor.holds(Permission::ManageCases) {
+        return Err(actor.refusal().into());
+    }
+    let person = people::find(db, input.person_id.trim())
+        .await?
+        .ok_or_else(|| ServiceError::invalid("person_id", "err-case-person"))?;
+    let acting = actor.require_at(
+        Permission::ManageCases,
+        &scopes_of(&person.region_iso, person.district_soato.as_deref()),
+    )?;
+    let mut errors = vec![];
+    let category = input.category.trim().to_uppercase();
+    let base = model::default_priority(&category);
+    if base.is_none() {
+        errors.push(err("category", "err-case-category"));
+    }
+    if !CHANNELS.contains(&input.channel.trim()) {
+        errors.push(err("channel", "err-case-channel"));
+    }
+    let caller_role = input
+        .caller_role
+        .clone()
+        .unwrap_or_else(|| "migrant".into());
+    if !CALLER_ROLES.contains(&caller_role.as_str()) {
+        errors.push(err("caller_role", "err-case-caller"));
+    }
+    let country = input.country.trim().to_uppercase();
+    if country == "UZ" || !people::country_exists(db, &country).await? {
+        errors.push(err("country", "err-case-country"));
+    }
+    let indicators = listed(&input.indicators, &INDICATORS, "indicators", &mut errors);
+    let modifiers = listed(&input.modifiers, &MODIFIERS, "modifiers", &mut errors);
+    let summary = text(&input.summary, "summary", 4000, &mut errors);
+    if summary.chars().count() < 3 {
+        errors.push(err("summary", "err-case-summary"));
+    }
+    let subtype = text(
+        input.subtype.as_deref().unwrap_or(""),
+        "subtype",
+        20,
+        &mut errors,
+    );
+    let city = text(
+        input.city.as_deref().unwrap_or(""),
+        "city",
+        100,
+        &mut errors,
+    );
+    let suggested = model::suggest(
+        base.unwrap_or(Priority::P4),
+        indicators.len(),
+        modifiers.len(),
+        input.suicide_risk,
+    );
+    let priority = match input
+        .priority
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => suggested,
+        Some(p) => match Priority::parse(p) {
+            // Raised by the operator; a lower one than suggested is not taken.
+            Some(chosen) => chosen.min(suggested),
+            None => {
+                errors.push(err("priority", "err-case-priority"));
+                suggested
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let now = clock.now_ms();
+    let case = Case {
+        id: new_id(),
+        person_id: person.id.clone(),
+        region: person.region_iso.clone(),
+        category,
+        subtype,
+        channel: input.channel.trim().to_string(),
+        caller_role,
+        country,
+        city,
+        summary,
+        indicators,
+        modifiers,
+        suicide_risk: input.suicide_risk,
+        priority: priority.as_str().into(),
+        status: "new".into(),
+        due_at: model::due_at(priority, now),
+        supervisor_alerted: priority == Priority::P1,
+        created_at: now,
+    };
+    let duplicates = store::open_of_person(db, &case.person_id, &case.category).await?;
+    let mut tx = db.begin().await?;
+    store::insert(&mut tx, &case, actor.user_id(), now).await?;
+    let details = json!({ "category": case.category, "priority": case.priority, "indicators": case.indicators.len(), "supervisor_alerted": case.supervisor_alerted });
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("case.open", "case", &case.id).with(details),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Opened {
+        id: case.id,
+        priority: case.priority,
+        status: case.status,
+        due_at: rfc3339(case.due_at),
+        possible_duplicates: duplicates,
+    })
+}
+
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads a case in the actor's scope (the person's region or district); an audited read.
+pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Case> {
+    if !actor.holds(Permission::ManageCases) {
+        return Err(actor.refusal().into());
+    }
+    let case = store::find(db, id).await?.ok_or(ServiceError::NotFound)?;
+    let district = people::find(db, &case.person_id)
+        .await?
+        .and_then(|p| p.district_soato);
+    let acting = actor.require_at(
+        Permission::ManageCases,
+        &scopes_of(&case.region, district.as_deref()),
+    )?;
+    let now = clock.now_ms();
+    let mut tx = db.begin().await?;
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new("case.read", "case", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(case)
+}

@@ -1,0 +1,132 @@
+//! The cases module's SQL. Nothing else touches these tables.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::platform::db::{Db, Tx};
+
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Case {
+    pub id: String,
+    pub person_id: String,
+    /// The person's home region (scopes who may see the case).
+    pub region: String,
+    /// A taxonomy code: `INF`, `EMP`, `DOC`, `REC`, `TIP` …
+    pub category: String,
+    pub subtype: String,
+    pub channel: String,
+    pub caller_role: String,
+    /// Where the person is: ISO 3166-1 alpha-2, and the city.
+    pub country: String,
+    pub city: String,
+    pub summary: String,
+    pub indicators: Vec<String>,
+    pub modifiers: Vec<String>,
+    pub suicide_risk: bool,
+    /// `P1` … `P4`.
+    pub priority: String,
+    pub status: String,
+    /// When the first action is due (milliseconds since 1970, UTC).
+    pub due_at: i64,
+    /// Whether a P1 case alerted the supervisors at intake.
+    pub supervisor_alerted: bool,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, person_id, region_iso, category, subtype, channel, caller_role, country_iso2, city, \
+     summary, indicators, modifiers, suicide_risk, priority, status, due_at, supervisor_alerted_at, created_at";
+
+fn words(s: String) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+fn case_from_row(r: &AnyRow) -> Result<Case, sqlx::Error> {
+    Ok(Case {
+        id: r.try_get("id")?,
+        person_id: r.try_get("person_id")?,
+        region: r.try_get("region_iso")?,
+        category: r.try_get("category")?,
+        subtype: r.try_get("subtype")?,
+        channel: r.try_get("channel")?,
+        caller_role: r.try_get("caller_role")?,
+        country: r.try_get("country_iso2")?,
+        city: r.try_get("city")?,
+        summary: r.try_get("summary")?,
+        indicators: words(r.try_get("indicators")?),
+        modifiers: words(r.try_get("modifiers")?),
+        suicide_risk: r.try_get::<i64, _>("suicide_risk")? != 0,
+        priority: r.try_get("priority")?,
+        status: r.try_get("status")?,
+        due_at: r.try_get("due_at")?,
+        supervisor_alerted: r
+            .try_get::<Option<i64>, _>("supervisor_alerted_at")?
+            .is_some(),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    c: &Case,
+    created_by: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO cases (id, person_id, region_iso, category, subtype, channel, caller_role, country_iso2, city, \
+         summary, indicators, modifiers, suicide_risk, priority, status, due_at, supervisor_alerted_at, created_by, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $19)",
+    )
+    .bind(&c.id)
+    .bind(&c.person_id)
+    .bind(&c.region)
+    .bind(&c.category)
+    .bind(&c.subtype)
+    .bind(&c.channel)
+    .bind(&c.caller_role)
+    .bind(&c.country)
+    .bind(&c.city)
+    .bind(&c.summary)
+    .bind(c.indicators.join(" "))
+    .bind(c.modifiers.join(" "))
+    .bind(i64::from(c.suicide_risk))
+    .bind(&c.priority)
+    .bind(&c.status)
+    .bind(c.due_at)
+    .bind(c.supervisor_alerted.then_some(now))
+    .bind(created_by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &Db, id: &str) -> Result<Option<Case>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(case_from_row)
+        .transpose()
+}
+
+/// Open cases of a person in a category (the possible-duplicate warning).
+pub async fn open_of_person(
+    db: &Db,
+    person_id: &str,
+    category: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id FROM cases WHERE person_id = $1 AND category = $2 AND status NOT IN ('resolved', 'closed') \
+         ORDER BY created_at",
+    )
+    .bind(person_id)
+    .bind(category)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect()
+}

@@ -1,0 +1,153 @@
+//! Call-centre cases through the fixed API: intake with the suggested priority and due
+//! time, validation, trafficking indicators making P1, the duplicate warning, and scope.
+
+use http::StatusCode;
+use safar::people::model::{Gender, Pinfl, parse_date};
+use safar::platform::access::Role;
+use serde_json::json;
+
+use crate::support::{Client, TestApp};
+
+/// A person registered by an operator in `region`; returns their id.
+async fn person(operator: &mut Client, region: &str, tail: u32) -> String {
+    let pin = Pinfl::generate(parse_date("1990-02-03").unwrap(), Gender::Male, tail);
+    let res = operator
+        .post_json(
+            "/api/v1/persons",
+            &json!({"given_name": "Rustam", "family_name": "Ergashev", "birth_date": "1990-02-03",
+                    "gender": "male", "pinfl": pin.as_str(), "region": region}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_operator_opens_a_case_with_a_suggested_priority_and_due_time() {
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let id = person(&mut operator, "UZ-SA", 41).await;
+    let wages = json!({"person_id": id, "category": "EMP", "subtype": "EMP-WAGE", "channel": "phone",
+                       "country": "RU", "city": "Yekaterinburg", "summary": "Not paid for two months."});
+    let res = operator.post_json("/api/v1/cases", &wages).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let case = res.json();
+    assert_eq!(case["priority"], "P3");
+    assert_eq!(case["status"], "new");
+    assert!(case["due_at"].as_str().unwrap().ends_with('Z'), "{case}");
+    assert_eq!(case["possible_duplicates"], json!([]));
+    let read = operator
+        .get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json()["summary"], "Not paid for two months.");
+    assert_eq!(app.audit_count("case.read").await, 1);
+
+    // The same person and category again: a possible duplicate is named.
+    let again = operator.post_json("/api/v1/cases", &wages).await;
+    assert_eq!(again.json()["possible_duplicates"][0], case["id"]);
+
+    // Any trafficking indicator makes it P1 and alerts the supervisor; a modifier raises
+    // one level; the operator may raise, never lower.
+    let mut tip = wages.clone();
+    tip["indicators"] = json!(["retention_of_identity_documents"]);
+    let res = operator.post_json("/api/v1/cases", &tip).await;
+    assert_eq!(res.json()["priority"], "P1");
+    let mut alone = wages.clone();
+    alone["modifiers"] = json!(["no_food_or_shelter"]);
+    assert_eq!(
+        operator.post_json("/api/v1/cases", &alone).await.json()["priority"],
+        "P2"
+    );
+    let mut lower = wages.clone();
+    lower["priority"] = json!("P4");
+    assert_eq!(
+        operator.post_json("/api/v1/cases", &lower).await.json()["priority"],
+        "P3"
+    );
+    let mut higher = wages.clone();
+    higher["priority"] = json!("P2");
+    assert_eq!(
+        operator.post_json("/api/v1/cases", &higher).await.json()["priority"],
+        "P2"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM cases WHERE supervisor_alerted_at IS NOT NULL")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn bad_cases_are_refused_and_scope_is_enforced() {
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let id = person(&mut operator, "UZ-SA", 42).await;
+    let count = || app.count("SELECT COUNT(*) AS n FROM cases");
+    for (field, value) in [
+        ("category", json!("XYZ")),
+        ("channel", json!("pigeon")),
+        ("country", json!("UZ")),
+        ("indicators", json!(["bad_weather"])),
+        ("summary", json!("")),
+        ("priority", json!("P9")),
+    ] {
+        let mut body = json!({"person_id": id, "category": "EMP", "channel": "phone", "country": "RU",
+                              "summary": "Unpaid wages."});
+        body[field] = value;
+        let res = operator
+            .with_header("accept-language", "en")
+            .post_json("/api/v1/cases", &body)
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
+        operator = app.token_client(Role::Operator).await;
+    }
+    assert_eq!(count().await, 0);
+    let body = json!({"person_id": id, "category": "EMP", "channel": "phone", "country": "RU", "summary": "Unpaid."});
+    let res = operator.post_json("/api/v1/cases", &body).await;
+    let case_id = res.json()["id"].as_str().unwrap().to_string();
+
+    // A regional officer of another region neither opens nor reads it; a citizen and an
+    // analyst have no cases at all.
+    let mut khorezm = app
+        .signed_in_scoped(Role::RegionalOfficer, "region:UZ-XO")
+        .await;
+    assert_eq!(
+        khorezm.post_json("/api/v1/cases", &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        khorezm
+            .get(&format!("/api/v1/cases/{case_id}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut samarkand = app
+        .signed_in_scoped(Role::RegionalOfficer, "region:UZ-SA")
+        .await;
+    assert_eq!(
+        samarkand
+            .get(&format!("/api/v1/cases/{case_id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for role in [Role::Citizen, Role::Analyst] {
+        let mut c = app.signed_in(role).await;
+        assert_eq!(
+            c.post_json("/api/v1/cases", &body).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(count().await, 1);
+    assert_eq!(
+        operator.get("/api/v1/cases/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
