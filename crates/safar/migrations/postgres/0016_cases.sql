@@ -24,6 +24,13 @@ CREATE TABLE cases (
     -- Set when a P1 case alerted the supervisors (at intake).
     supervisor_alerted_at BIGINT,
     assigned_to TEXT REFERENCES users(id),
+    -- At closure: resolved_money, resolved_other, referred_out, unreachable, duplicate.
+    outcome TEXT NOT NULL DEFAULT '',
+    amount_recovered BIGINT,
+    currency TEXT NOT NULL DEFAULT '',
+    -- 1–5 when the caller was reached.
+    satisfaction BIGINT,
+    resolved_at BIGINT,
     created_by TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -31,3 +38,16 @@ CREATE TABLE cases (
 CREATE INDEX cases_queue ON cases(status, due_at);
 CREATE INDEX cases_person ON cases(person_id, category, status);
 CREATE INDEX cases_region ON cases(region_iso, status, due_at);
+
+-- Every step of a case, with the note the operator wrote.
+CREATE TABLE case_events (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    action TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    actor_id TEXT,
+    at BIGINT NOT NULL
+);
+CREATE INDEX case_events_case ON case_events(case_id, at);

@@ -26,10 +26,22 @@ pub const ROUTES: &[Route] = &[
         Access::Perm(Permission::ManageCases),
     )
     .example("/api/v1/cases/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "GET",
+        "/api/v1/cases",
+        Access::Perm(Permission::ManageCases),
+    ),
+    Route::new(
+        "POST",
+        "/api/v1/cases/{id}/actions/{action}",
+        Access::Perm(Permission::ManageCases),
+    )
+    .example("/api/v1/cases/00000000-0000-0000-0000-000000000000/actions/start"),
 ];
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/cases", post(api::create))
+        .route("/api/v1/cases", post(api::create).get(api::queue))
+        .route("/api/v1/cases/{id}/actions/{action}", post(api::act))
         .route("/api/v1/cases/{id}", get(api::read))
 }

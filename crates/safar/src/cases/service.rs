@@ -194,6 +194,7 @@ pub async fn open(
         due_at: model::due_at(priority, now),
         supervisor_alerted: priority == Priority::P1,
         created_at: now,
+        ..Case::default()
     };
     let duplicates = store::open_of_person(db, &case.person_id, &case.category).await?;
     let mut tx = db.begin().await?;
@@ -252,4 +253,144 @@ pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceRes
     .await?;
     tx.commit().await?;
     Ok(case)
+}
+
+pub const OUTCOMES: [&str; 5] = [
+    "resolved_money",
+    "resolved_other",
+    "referred_out",
+    "unreachable",
+    "duplicate",
+];
+
+/// A step on a case (form or JSON).
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// What was done or agreed (kept with the step).
+    #[serde(default)]
+    pub note: String,
+    /// For `close`: `resolved_money`, `resolved_other`, `referred_out`, `unreachable` or
+    /// `duplicate`.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// For `resolved_money`: the amount recovered, in whole units of `currency`.
+    #[serde(default)]
+    pub amount_recovered: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// 1–5, when the caller was reached.
+    #[serde(default)]
+    pub satisfaction: Option<i64>,
+}
+
+const REOPEN_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// Takes a step on a case: `assign` (to oneself), `start`, `refer`, `escalate`, `resolve`,
+/// `close` (needs an outcome) or `reopen` (within 30 days of its resolution).
+pub async fn act(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    id: &str,
+    action: &str,
+    input: &StepInput,
+) -> ServiceResult<Case> {
+    let case = read(db, clock, actor, id).await?;
+    let district = people::find(db, &case.person_id)
+        .await?
+        .and_then(|p| p.district_soato);
+    let acting = actor.require_at(
+        Permission::ManageCases,
+        &scopes_of(&case.region, district.as_deref()),
+    )?;
+    let to = model::transition(&case.status, action)
+        .ok_or(ServiceError::Conflict("err-case-transition"))?;
+    let now = clock.now_ms();
+    if action == "reopen"
+        && case
+            .resolved_at
+            .is_some_and(|at| now - at > REOPEN_WINDOW_MS)
+    {
+        return Err(ServiceError::Conflict("err-case-reopen-late"));
+    }
+    let mut errors = vec![];
+    let note = text(&input.note, "note", 4000, &mut errors);
+    let closure = if action == "close" {
+        Some(closure(input, &mut errors))
+    } else {
+        None
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let mut tx = db.begin().await?;
+    let step = store::Step {
+        id,
+        from: &case.status,
+        to,
+        action,
+        note: &note,
+        closure: closure
+            .as_ref()
+            .map(|(o, a, c, s)| (o.as_str(), *a, c.as_str(), *s)),
+        actor_id: actor.user_id(),
+    };
+    if !store::step(&mut tx, &step, now).await? {
+        return Err(ServiceError::Conflict("err-case-transition"));
+    }
+    let details =
+        json!({ "from": case.status, "to": to, "outcome": closure.as_ref().map(|c| c.0.clone()) });
+    audit::append(
+        &mut tx,
+        actor,
+        acting,
+        now,
+        Event::new(&format!("case.{action}"), "case", id).with(details),
+    )
+    .await?;
+    tx.commit().await?;
+    store::find(db, id).await?.ok_or(ServiceError::NotFound)
+}
+
+/// The outcome of a closure: (outcome, amount, currency, satisfaction).
+fn closure(
+    input: &StepInput,
+    errors: &mut Vec<FieldError>,
+) -> (String, Option<i64>, String, Option<i64>) {
+    let outcome = input.outcome.clone().unwrap_or_default();
+    if !OUTCOMES.contains(&outcome.as_str()) {
+        errors.push(err("outcome", "err-case-outcome"));
+    }
+    let amount = input.amount_recovered;
+    let currency = input
+        .currency
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .to_uppercase();
+    if outcome == "resolved_money"
+        && (amount.is_none_or(|a| a <= 0)
+            || currency.len() != 3
+            || !currency.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        errors.push(err("amount_recovered", "err-case-amount"));
+    }
+    if input.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
+        errors.push(err("satisfaction", "err-case-satisfaction"));
+    }
+    (
+        outcome,
+        amount.filter(|_| !currency.is_empty()),
+        currency,
+        input.satisfaction,
+    )
+}
+
+/// The open cases in the actor's scope, due first.
+pub async fn queue(db: &Db, actor: &Actor) -> ServiceResult<Vec<Case>> {
+    if !actor.holds(Permission::ManageCases) {
+        return Err(actor.refusal().into());
+    }
+    let regions = actor.regions_for(Permission::ManageCases);
+    Ok(store::queue(db, regions.as_deref(), 200).await?)
 }

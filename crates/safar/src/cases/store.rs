@@ -31,10 +31,19 @@ pub struct Case {
     /// Whether a P1 case alerted the supervisors at intake.
     pub supervisor_alerted: bool,
     pub created_at: i64,
+    /// At closure: `resolved_money`, `resolved_other`, `referred_out`, `unreachable`,
+    /// `duplicate`; empty before.
+    pub outcome: String,
+    pub amount_recovered: Option<i64>,
+    pub currency: String,
+    /// 1–5 when the caller was reached.
+    pub satisfaction: Option<i64>,
+    pub resolved_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, person_id, region_iso, category, subtype, channel, caller_role, country_iso2, city, \
-     summary, indicators, modifiers, suicide_risk, priority, status, due_at, supervisor_alerted_at, created_at";
+     summary, indicators, modifiers, suicide_risk, priority, status, due_at, supervisor_alerted_at, created_at, \
+     outcome, amount_recovered, currency, satisfaction, resolved_at";
 
 fn words(s: String) -> Vec<String> {
     s.split_whitespace().map(str::to_string).collect()
@@ -62,6 +71,11 @@ fn case_from_row(r: &AnyRow) -> Result<Case, sqlx::Error> {
             .try_get::<Option<i64>, _>("supervisor_alerted_at")?
             .is_some(),
         created_at: r.try_get("created_at")?,
+        outcome: r.try_get("outcome")?,
+        amount_recovered: r.try_get("amount_recovered")?,
+        currency: r.try_get("currency")?,
+        satisfaction: r.try_get("satisfaction")?,
+        resolved_at: r.try_get("resolved_at")?,
     })
 }
 
@@ -129,4 +143,94 @@ pub async fn open_of_person(
     .iter()
     .map(|r| r.try_get("id"))
     .collect()
+}
+
+/// What a step changes besides the status.
+pub struct Step<'a> {
+    pub id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub action: &'a str,
+    pub note: &'a str,
+    pub closure: Option<(&'a str, Option<i64>, &'a str, Option<i64>)>,
+    pub actor_id: Option<&'a str>,
+}
+
+/// Moves a case from `from` (false when a concurrent step moved it first) and records it.
+pub async fn step(tx: &mut Tx, s: &Step<'_>, now: i64) -> Result<bool, sqlx::Error> {
+    let moved = sqlx::query(
+        "UPDATE cases SET status = $1, updated_at = $2, \
+         resolved_at = CASE WHEN $1 = 'resolved' THEN $2 WHEN $1 = 'in_progress' THEN NULL ELSE resolved_at END, \
+         assigned_to = CASE WHEN $3 = 'assign' THEN $4 ELSE assigned_to END \
+         WHERE id = $5 AND status = $6",
+    )
+    .bind(s.to)
+    .bind(now)
+    .bind(s.action)
+    .bind(s.actor_id)
+    .bind(s.id)
+    .bind(s.from)
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if let Some((outcome, amount, currency, satisfaction)) = s.closure {
+        sqlx::query(
+            "UPDATE cases SET outcome = $1, amount_recovered = $2, currency = $3, satisfaction = $4 WHERE id = $5",
+        )
+        .bind(outcome)
+        .bind(amount)
+        .bind(currency)
+        .bind(satisfaction)
+        .bind(s.id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO case_events (id, case_id, action, from_status, to_status, note, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::platform::ids::new_id())
+    .bind(s.id)
+    .bind(s.action)
+    .bind(s.from)
+    .bind(s.to)
+    .bind(s.note)
+    .bind(s.actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// Open cases due first, in `regions` (`None`: all), at most `limit`.
+pub async fn queue(
+    db: &Db,
+    regions: Option<&[String]>,
+    limit: i64,
+) -> Result<Vec<Case>, sqlx::Error> {
+    let mut sql = crate::platform::db::SqlBuf::new(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE status NOT IN ('resolved', 'closed')"
+    ));
+    if let Some(regions) = regions {
+        if regions.is_empty() {
+            return Ok(vec![]);
+        }
+        sql.push(" AND region_iso IN (");
+        for (i, r) in regions.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind_text(r.clone());
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY due_at, id LIMIT ").bind_int(limit);
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(case_from_row)
+        .collect()
 }

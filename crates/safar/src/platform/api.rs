@@ -88,6 +88,8 @@ pub fn router() -> Router<AppState> {
         crate::pdo::study_pages::api_answer,
         crate::cases::api::create,
         crate::cases::api::read,
+        crate::cases::api::act,
+        crate::cases::api::queue,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),

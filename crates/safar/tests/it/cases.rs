@@ -151,3 +151,64 @@ async fn bad_cases_are_refused_and_scope_is_enforced() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_case_is_worked_to_closure_with_an_outcome_and_reopened_within_30_days() {
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let id = person(&mut operator, "UZ-TK", 43).await;
+    let body = json!({"person_id": id, "category": "EMP", "channel": "telegram", "country": "RU",
+                      "summary": "Wages unpaid since September."});
+    let case = operator.post_json("/api/v1/cases", &body).await.json();
+    let case_id = case["id"].as_str().unwrap();
+    let step = |action: &str| format!("/api/v1/cases/{case_id}/actions/{action}");
+    let res = operator.post_json(&step("close"), &json!({})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "a new case is not closed");
+    for action in ["assign", "start", "refer", "resolve"] {
+        let res = operator
+            .post_json(&step(action), &json!({"note": format!("{action} done")}))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    }
+    // Closure needs an outcome, and money recovered needs its amount.
+    let res = operator.post_json(&step("close"), &json!({})).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = operator
+        .post_json(&step("close"), &json!({"outcome": "resolved_money"}))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = operator
+        .post_json(
+            &step("close"),
+            &json!({"outcome": "resolved_money", "amount_recovered": 90000, "currency": "rub", "satisfaction": 5}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let closed = res.json();
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["amount_recovered"], 90000);
+    assert_eq!(closed["currency"], "RUB");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM case_events").await, 5);
+    assert_eq!(app.audit_count("case.close").await, 1);
+    let queue = operator.get("/api/v1/cases").await.json();
+    assert!(
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != case_id)
+    );
+
+    // Reopened within 30 days; after that a new case is needed.
+    let res = operator
+        .post_json(
+            &step("reopen"),
+            &json!({"note": "employer stopped paying again"}),
+        )
+        .await;
+    assert_eq!(res.json()["status"], "in_progress");
+    operator.post_json(&step("resolve"), &json!({})).await;
+    app.clock.advance(31 * 24 * 3600 * 1000);
+    let res = operator.post_json(&step("reopen"), &json!({})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+}
