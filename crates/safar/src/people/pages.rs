@@ -268,6 +268,8 @@ struct RecordPage {
     can_record_journey: bool,
     can_hold: bool,
     can_edit: bool,
+    /// May open a call-centre case for this person.
+    can_open_case: bool,
     journey: NewJourney,
     /// The main destinations first, then every other country.
     destinations: Vec<(String, String)>,
@@ -377,6 +379,7 @@ async fn record_page(
         can_record_journey,
         can_hold,
         can_edit,
+        can_open_case: ctx.actor.holds(Permission::ManageCases),
         journey,
         destinations,
         countries,

@@ -212,3 +212,67 @@ async fn a_case_is_worked_to_closure_with_an_outcome_and_reopened_within_30_days
     let res = operator.post_json(&step("reopen"), &json!({})).await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
 }
+
+#[tokio::test]
+async fn an_operator_opens_and_works_a_case_from_the_pages() {
+    let app = TestApp::new().await;
+    let mut api = app.token_client(Role::Operator).await;
+    let id = person(&mut api, "UZ-SA", 44).await;
+    let mut operator = app
+        .signed_in(Role::Operator)
+        .await
+        .with_header("accept-language", "en");
+    let record = operator.get(&format!("/people/{id}?purpose=case")).await;
+    assert!(
+        record.body.contains(&format!("/cases/new?person={id}")),
+        "{}",
+        record.status
+    );
+    let form = operator.get(&format!("/cases/new?person={id}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Retention") || form.body.contains("Identity documents kept"));
+    let empty = operator
+        .post_form("/cases", &[("person_id", id.as_str())])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Choose a case category."));
+    let res = operator
+        .post_form(
+            "/cases",
+            &[
+                ("person_id", id.as_str()),
+                ("category", "DOC"),
+                ("channel", "whatsapp"),
+                ("caller_role", "family"),
+                ("country", "TR"),
+                ("city", "Istanbul"),
+                ("summary", "<b>Employer keeps his passport</b>"),
+                ("indicator", "retention_of_identity_documents"),
+                ("indicator", "isolation"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let path = res.location().to_string();
+    let page = operator.get(&path).await;
+    assert!(page.body.contains("P1") && page.body.contains("Supervisors were alerted"));
+    assert!(page.body.contains("Employer keeps his passport"));
+    assert!(!page.body.contains("<b>Employer"), "the summary is escaped");
+    let queue = operator.get("/cases").await;
+    assert!(queue.body.contains(&path));
+    let res = operator
+        .post_form(
+            &format!("{path}/actions/start"),
+            &[("note", "Called back.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = operator
+        .post_form(&format!("{path}/actions/close"), &[("note", "")])
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not from in progress"
+    );
+}

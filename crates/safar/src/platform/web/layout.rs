@@ -42,6 +42,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/pdo/learn", "nav-pdo-learn", Some(Permission::PrepareDeparture)),
     ("/vacancies/manage", "nav-vacancies-manage", Some(Permission::ListVacancies)),
     ("/people", "nav-people", Some(Permission::ViewPersons)),
+    ("/cases", "nav-cases", Some(Permission::ManageCases)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
     ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
     ("/recruiters/watch", "nav-watch", Some(Permission::ManageRecruiters)),

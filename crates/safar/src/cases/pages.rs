@@ -1,0 +1,264 @@
+//! Cases in the browser, built for an operator on the phone: the queue (due first), intake
+//! from a person's record (keyboard order, checklists as checkboxes), and the case with its
+//! steps.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::StatusCode;
+
+use super::model::{CALLER_ROLES, CATEGORIES, CHANNELS, INDICATORS, MODIFIERS};
+use super::service::{self, CaseInput, OUTCOMES, StepInput};
+use super::store::Case;
+use crate::platform::error::ServiceError;
+use crate::platform::web::AppState;
+use crate::platform::web::context::Ctx;
+use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::layout::Page;
+use crate::reference::labels::Labels;
+use crate::reference::store::CodedTable;
+
+type Fields = Vec<(String, String)>;
+
+fn field(fields: &Fields, name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn all(fields: &Fields, name: &str) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(k, v)| k == name && !v.is_empty())
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+fn status_of(errors: &FormErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases/queue.html")]
+struct QueuePage {
+    page: Page,
+    cases: Vec<Case>,
+    labels: Labels,
+    now_ms: i64,
+}
+
+impl QueuePage {
+    fn due(&self, ms: &i64) -> String {
+        service::rfc3339(*ms)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .chars()
+            .take(16)
+            .collect()
+    }
+}
+
+pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let cases = match service::queue(&st.db, &ctx.actor).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let labels = Labels::load(&st.db, ctx.locale()).await.unwrap_or_default();
+    let title = ctx.tr.t("cases-title");
+    page(
+        StatusCode::OK,
+        QueuePage {
+            page: Page::new(&ctx, &title),
+            cases,
+            labels,
+            now_ms: st.clock.now_ms(),
+        }
+        .render(),
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    person: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/new.html")]
+struct NewPage {
+    page: Page,
+    person_id: String,
+    person_name: String,
+    categories: Vec<&'static str>,
+    channels: [&'static str; 6],
+    callers: [&'static str; 5],
+    indicators: [&'static str; 11],
+    modifiers: [&'static str; 7],
+    countries: Vec<(String, String)>,
+    form: Fields,
+    errors: FormErrors,
+}
+
+impl NewPage {
+    fn value(&self, name: &str) -> String {
+        field(&self.form, name)
+    }
+    fn checked(&self, name: &str, value: &str) -> bool {
+        all(&self.form, name).iter().any(|v| v == value)
+    }
+}
+
+pub async fn new_form(State(st): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Response {
+    new_page(&st, &ctx, &q.person, vec![], FormErrors::none(ctx.tr)).await
+}
+
+async fn new_page(
+    st: &AppState,
+    ctx: &Ctx,
+    person_id: &str,
+    form: Fields,
+    errors: FormErrors,
+) -> Response {
+    let person = match crate::people::store::find(&st.db, person_id).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return Redirect::to("/people").into_response(),
+        Err(e) => return ServiceError::from(e).into_response(),
+    };
+    let countries = Labels::choices(&st.db, ctx.locale(), CodedTable::Countries)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(code, _)| code != "UZ")
+        .collect();
+    let title = ctx.tr.t("case-new");
+    page(
+        status_of(&errors),
+        NewPage {
+            page: Page::new(ctx, &title),
+            person_id: person.id.clone(),
+            person_name: format!(
+                "{} {} ({})",
+                person.family_name, person.given_name, person.birth_date
+            ),
+            categories: CATEGORIES.iter().map(|(c, _)| *c).collect(),
+            channels: CHANNELS,
+            callers: CALLER_ROLES,
+            indicators: INDICATORS,
+            modifiers: MODIFIERS,
+            countries,
+            form,
+            errors,
+        }
+        .render(),
+    )
+}
+
+pub async fn create(State(st): State<AppState>, ctx: Ctx, Form(form): Form<Fields>) -> Response {
+    let input = CaseInput {
+        person_id: field(&form, "person_id"),
+        category: field(&form, "category"),
+        subtype: Some(field(&form, "subtype")),
+        channel: field(&form, "channel"),
+        caller_role: Some(field(&form, "caller_role")).filter(|r| !r.is_empty()),
+        country: field(&form, "country"),
+        city: Some(field(&form, "city")),
+        summary: field(&form, "summary"),
+        indicators: all(&form, "indicator"),
+        modifiers: all(&form, "modifier"),
+        suicide_risk: field(&form, "suicide_risk") == "1",
+        priority: Some(field(&form, "priority")),
+    };
+    match service::open(&st.db, &st.clock, &ctx.actor, &input).await {
+        Ok(opened) => Redirect::to(&format!("/cases/{}", opened.id)).into_response(),
+        Err(e) => match FormErrors::from_service(ctx.tr, e) {
+            Ok(errors) => new_page(&st, &ctx, &input.person_id, form, errors).await,
+            Err(e) => e.into_response(),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cases/view.html")]
+struct ViewPage {
+    page: Page,
+    case: Case,
+    labels: Labels,
+    actions: Vec<&'static str>,
+    outcomes: [&'static str; 5],
+    errors: FormErrors,
+    due: String,
+}
+
+pub async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    view_page(&st, &ctx, &id, FormErrors::none(ctx.tr)).await
+}
+
+async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormErrors) -> Response {
+    let case = match service::read(&st.db, &st.clock, &ctx.actor, id).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let actions = [
+        "assign", "start", "refer", "escalate", "resolve", "close", "reopen",
+    ]
+    .into_iter()
+    .filter(|a| super::model::transition(&case.status, a).is_some())
+    .collect();
+    let labels = Labels::load(&st.db, ctx.locale()).await.unwrap_or_default();
+    let title = format!(
+        "{} · {}",
+        ctx.tr.t("case-title"),
+        ctx.tr.t(&format!("case-category-{}", case.category))
+    );
+    page(
+        status_of(&errors),
+        ViewPage {
+            page: Page::new(ctx, &title),
+            due: service::rfc3339(case.due_at),
+            case,
+            labels,
+            actions,
+            outcomes: OUTCOMES,
+            errors,
+        }
+        .render(),
+    )
+}
+
+pub async fn act(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let number = |name: &str| {
+        let v = field(&form, name);
+        let v = v.trim();
+        (!v.is_empty()).then(|| {
+            crate::platform::web::forms::parse_amount(v)
+                .ok()
+                .flatten()
+                .unwrap_or(-1)
+        })
+    };
+    let input = StepInput {
+        note: field(&form, "note"),
+        outcome: Some(field(&form, "outcome")).filter(|o| !o.is_empty()),
+        amount_recovered: number("amount_recovered"),
+        currency: Some(field(&form, "currency")),
+        satisfaction: number("satisfaction"),
+    };
+    match service::act(&st.db, &st.clock, &ctx.actor, &id, &action, &input).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => match FormErrors::from_service(ctx.tr, e) {
+            Ok(errors) => view_page(&st, &ctx, &id, errors).await,
+            Err(e) => e.into_response(),
+        },
+    }
+}
