@@ -84,6 +84,7 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
         usage: Arc::default(),
     };
     let maintenance = tokio::spawn(maintain(db.clone(), clock.clone()));
+    let sla = tokio::spawn(escalate_overdue_cases(db.clone(), clock.clone()));
     let worker = tokio::spawn(work(db.clone(), clock.clone(), state.keys.clone()));
     let usage = state.usage.clone();
     let stats = tokio::spawn(flush_usage(usage.clone(), db.clone(), clock.clone()));
@@ -99,6 +100,7 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     maintenance.abort();
+    sla.abort();
     worker.abort();
     stats.abort();
     // What the last tick did not write yet.
@@ -124,6 +126,19 @@ async fn maintain(db: Db, clock: Clock) {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "licences past their end date expired"),
             Err(e) => tracing::warn!(error = %e, "could not expire licences"),
+        }
+    }
+}
+
+/// Escalates cases that passed their due time, every minute (P1 cases are due within the hour).
+async fn escalate_overdue_cases(db: Db, clock: Clock) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match crate::cases::service::escalate_overdue(&db, &clock).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalated = n, "overdue cases escalated to supervisors"),
+            Err(e) => tracing::warn!(error = %e, "could not escalate overdue cases"),
         }
     }
 }

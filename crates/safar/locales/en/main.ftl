@@ -1002,3 +1002,4 @@ case-currency = Currency
 case-satisfaction = Caller's satisfaction (1–5)
 case-alerted = Supervisors were alerted
 case-duplicates = This person already has an open case in this category:
+case-escalated-sla = escalated to the supervisors

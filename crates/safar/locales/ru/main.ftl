@@ -1002,3 +1002,4 @@ case-currency = Валюта
 case-satisfaction = Удовлетворённость (1–5)
 case-alerted = Руководители оповещены
 case-duplicates = У этого человека уже есть открытое обращение этой категории:
+case-escalated-sla = передано руководителям

@@ -1003,3 +1003,4 @@ case-currency = Valyuta
 case-satisfaction = Mamnunlik (1–5)
 case-alerted = Rahbarlar ogohlantirildi
 case-duplicates = Bu shaxsda shu toifada ochiq murojaat bor:
+case-escalated-sla = rahbarlarga uzatilgan

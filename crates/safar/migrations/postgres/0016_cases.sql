@@ -31,6 +31,8 @@ CREATE TABLE cases (
     -- 1–5 when the caller was reached.
     satisfaction BIGINT,
     resolved_at BIGINT,
+    -- Set by the SLA job when the case passed its due time while open (the supervisors see it).
+    breached_at BIGINT,
     created_by TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

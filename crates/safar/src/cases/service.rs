@@ -394,3 +394,29 @@ pub async fn queue(db: &Db, actor: &Actor) -> ServiceResult<Vec<Case>> {
     let regions = actor.regions_for(Permission::ManageCases);
     Ok(store::queue(db, regions.as_deref(), 200).await?)
 }
+
+/// The SLA job: every open case past its due time is escalated to the supervisors once
+/// (marked, with a step and an audit entry). Safe on several servers at once: the mark is
+/// a conditional update, so each case is escalated by exactly one of them.
+pub async fn escalate_overdue(db: &Db, clock: &Clock) -> ServiceResult<usize> {
+    let now = clock.now_ms();
+    let mut escalated = 0;
+    for id in store::overdue_unescalated(db, now, 1000).await? {
+        let mut tx = db.begin().await?;
+        let Some(status) = store::mark_breached(&mut tx, &id, now).await? else {
+            continue;
+        };
+        let details = json!({ "status": status });
+        audit::append(
+            &mut tx,
+            &Actor::console(),
+            None,
+            now,
+            Event::new("case.sla_breach", "case", &id).with(details),
+        )
+        .await?;
+        tx.commit().await?;
+        escalated += 1;
+    }
+    Ok(escalated)
+}

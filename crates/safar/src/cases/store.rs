@@ -39,11 +39,13 @@ pub struct Case {
     /// 1–5 when the caller was reached.
     pub satisfaction: Option<i64>,
     pub resolved_at: Option<i64>,
+    /// Passed its due time while open: escalated to the supervisors by the SLA job.
+    pub breached: bool,
 }
 
 const COLUMNS: &str = "id, person_id, region_iso, category, subtype, channel, caller_role, country_iso2, city, \
      summary, indicators, modifiers, suicide_risk, priority, status, due_at, supervisor_alerted_at, created_at, \
-     outcome, amount_recovered, currency, satisfaction, resolved_at";
+     outcome, amount_recovered, currency, satisfaction, resolved_at, breached_at";
 
 fn words(s: String) -> Vec<String> {
     s.split_whitespace().map(str::to_string).collect()
@@ -76,6 +78,7 @@ fn case_from_row(r: &AnyRow) -> Result<Case, sqlx::Error> {
         currency: r.try_get("currency")?,
         satisfaction: r.try_get("satisfaction")?,
         resolved_at: r.try_get("resolved_at")?,
+        breached: r.try_get::<Option<i64>, _>("breached_at")?.is_some(),
     })
 }
 
@@ -233,4 +236,55 @@ pub async fn queue(
         .iter()
         .map(case_from_row)
         .collect()
+}
+
+/// Open cases past their due time that the SLA job has not escalated yet, oldest first.
+pub async fn overdue_unescalated(
+    db: &Db,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id FROM cases WHERE status NOT IN ('resolved', 'closed') AND due_at < $1 \
+         AND breached_at IS NULL ORDER BY due_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect()
+}
+
+/// Marks a case as breached, once: false when it was already marked (another server's job
+/// got there first), resolved meanwhile, or not due after all.
+pub async fn mark_breached(tx: &mut Tx, id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE cases SET breached_at = $1 WHERE id = $2 AND breached_at IS NULL \
+         AND status NOT IN ('resolved', 'closed') AND due_at < $1",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let status: String = sqlx::query("SELECT status FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("status")?;
+    sqlx::query(
+        "INSERT INTO case_events (id, case_id, action, from_status, to_status, note, actor_id, at) \
+         VALUES ($1, $2, 'sla_breach', $3, $3, '', NULL, $4)",
+    )
+    .bind(crate::platform::ids::new_id())
+    .bind(id)
+    .bind(&status)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(status))
 }

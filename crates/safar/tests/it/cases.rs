@@ -276,3 +276,50 @@ async fn an_operator_opens_and_works_a_case_from_the_pages() {
         "not from in progress"
     );
 }
+
+#[tokio::test]
+async fn overdue_cases_are_escalated_once_even_by_two_servers_at_once() {
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let id = person(&mut operator, "UZ-SA", 45).await;
+    let mut ids = vec![];
+    for (category, indicators) in [
+        ("INF", json!([])),
+        ("EMP", json!([])),
+        ("EMP", json!(["deception"])),
+    ] {
+        let body = json!({"person_id": id, "category": category, "channel": "phone", "country": "KZ",
+                          "summary": "A call.", "indicators": indicators});
+        ids.push(operator.post_json("/api/v1/cases", &body).await.json()["id"].clone());
+    }
+    // Two hours later only the P1 case is overdue; two workers run the job at once.
+    app.clock.advance(2 * 3600 * 1000);
+    let (a, b) = tokio::join!(
+        safar::cases::service::escalate_overdue(&app.db, &app.clock),
+        safar::cases::service::escalate_overdue(&app.db, &app.clock)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "escalated exactly once");
+    assert_eq!(app.audit_count("case.sla_breach").await, 1);
+    let p1 = operator
+        .get(&format!("/api/v1/cases/{}", ids[2].as_str().unwrap()))
+        .await
+        .json();
+    assert_eq!(p1["breached"], true);
+    // A week later the P3 and P4 cases are overdue too; running again adds only them.
+    app.clock.advance(8 * 24 * 3600 * 1000);
+    let n = safar::cases::service::escalate_overdue(&app.db, &app.clock)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        safar::cases::service::escalate_overdue(&app.db, &app.clock)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM case_events WHERE action = 'sla_breach'")
+            .await,
+        3
+    );
+}
