@@ -46,6 +46,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "pre-departure orientation: {centres} centres, sessions past, today and upcoming, certificates (one revoked)"
     );
+    let cases = crate::cases::demo::populate(&db).await?;
+    println!("cases: {cases} across every category and step, some overdue and escalated");
     if args.no_serve {
         db.close().await;
         return Ok(());

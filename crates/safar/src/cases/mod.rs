@@ -3,6 +3,7 @@
 //! Other modules call `service`; never the tables.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod service;
