@@ -420,3 +420,45 @@ pub async fn escalate_overdue(db: &Db, clock: &Clock) -> ServiceResult<usize> {
     }
     Ok(escalated)
 }
+
+/// Opens the P2 case of a person a fallen licence left (stranded, refund, reassignment), in
+/// the licence decision's own transaction; `destination` is where the job was.
+pub async fn open_for_cascade(
+    tx: &mut crate::platform::db::Tx,
+    person_id: &str,
+    reason: &str,
+    reference: &str,
+    destination: &str,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let region = people::region_in(tx, person_id).await?.unwrap_or_default();
+    let case = Case {
+        id: new_id(),
+        person_id: person_id.to_string(),
+        region,
+        category: "REC".into(),
+        subtype: "REC-CASCADE".into(),
+        channel: "referral".into(),
+        caller_role: "migrant".into(),
+        country: destination.to_string(),
+        summary: format!(
+            "Licence cascade ({reason}) through vacancy {reference}: check whether the person is stranded, owed a refund or can be reassigned."
+        ),
+        priority: Priority::P2.as_str().into(),
+        status: "new".into(),
+        due_at: model::due_at(Priority::P2, now),
+        created_at: now,
+        ..Case::default()
+    };
+    store::insert(tx, &case, None, now).await?;
+    let details = json!({ "source": "licence_cascade", "reason": reason, "reference": reference, "priority": "P2" });
+    audit::append(
+        tx,
+        &Actor::console(),
+        None,
+        now,
+        Event::new("case.open", "case", &case.id).with(details),
+    )
+    .await?;
+    Ok(case.id)
+}

@@ -713,6 +713,16 @@ pub async fn country_exists(db: &Db, iso2: &str) -> Result<bool, sqlx::Error> {
     )
 }
 
+/// A person's home region, inside a transaction (other modules file things by it).
+pub async fn region_in(tx: &mut Tx, person_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT region_iso FROM persons WHERE id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get("region_iso"))
+        .transpose()
+}
+
 pub async fn person_of_user(tx: &mut Tx, user_id: &str) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query("SELECT id FROM persons WHERE user_id = $1")
         .bind(user_id)

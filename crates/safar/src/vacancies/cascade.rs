@@ -19,8 +19,9 @@ pub fn reason_for(state: &str, host: bool) -> Option<&'static str> {
     }
 }
 
-/// Flags the vacancies and open applications through `recruiter_id` and alerts each
-/// person, inside the caller's transaction. Returns how many people were affected.
+/// Flags the vacancies and open applications through `recruiter_id`, alerts each person
+/// and opens a P2 case for each on the call centre's queue, inside the caller's
+/// transaction. Returns how many people were affected.
 pub async fn licence_fell(
     tx: &mut Tx,
     recruiter_id: &str,
@@ -32,6 +33,16 @@ pub async fn licence_fell(
     for (application, person, reference) in &open {
         store::flag_application(tx, application, recruiter_id, reason, now_ms).await?;
         store::insert_alert(tx, person, reason, reference, now_ms).await?;
+        let destination = store::country_of_reference(tx, reference).await?;
+        crate::cases::service::open_for_cascade(
+            tx,
+            person,
+            reason,
+            reference,
+            &destination,
+            now_ms,
+        )
+        .await?;
     }
     Ok(open.len())
 }

@@ -604,3 +604,16 @@ pub async fn flagged_by(db: &Db, recruiter_id: &str) -> Result<Vec<Application>,
     .map(application_from_row)
     .collect()
 }
+
+/// The destination country of a vacancy, by its public reference (inside a transaction).
+pub async fn country_of_reference(tx: &mut Tx, reference: &str) -> Result<String, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT country_iso2 FROM vacancies WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get("country_iso2"))
+            .transpose()?
+            .unwrap_or_default(),
+    )
+}

@@ -770,6 +770,12 @@ async fn a_fallen_licence_flags_exactly_the_people_applying_or_placed_through_it
         "the applicant and the placed worker; not the one who withdrew, not another agency's"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM alerts").await, 2);
+    // Each becomes a P2 case on the call centre's queue, due within a day.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM cases WHERE priority = 'P2' AND subtype = 'REC-CASCADE' AND country_iso2 = 'KR'")
+            .await,
+        2
+    );
     let details: String =
         sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'licence.revoke'")
             .fetch_one(&app.db.pool)
