@@ -13,36 +13,10 @@ use super::store::Case;
 use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::forms::{Fields, FormErrors, field, fields, page, status_of};
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 use crate::reference::store::CodedTable;
-
-type Fields = Vec<(String, String)>;
-
-fn field(fields: &Fields, name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(fields: &Fields, name: &str) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(k, v)| k == name && !v.is_empty())
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
-fn status_of(errors: &FormErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
 
 #[derive(Template)]
 #[template(path = "cases/queue.html")]
@@ -110,7 +84,7 @@ impl NewPage {
         field(&self.form, name)
     }
     fn checked(&self, name: &str, value: &str) -> bool {
-        all(&self.form, name).iter().any(|v| v == value)
+        fields(&self.form, name).iter().any(|v| v == value)
     }
 }
 
@@ -169,8 +143,8 @@ pub async fn create(State(st): State<AppState>, ctx: Ctx, Form(form): Form<Field
         country: field(&form, "country"),
         city: Some(field(&form, "city")),
         summary: field(&form, "summary"),
-        indicators: all(&form, "indicator"),
-        modifiers: all(&form, "modifier"),
+        indicators: fields(&form, "indicator"),
+        modifiers: fields(&form, "modifier"),
         suicide_risk: field(&form, "suicide_risk") == "1",
         priority: Some(field(&form, "priority")),
     };

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::StatusCode;
 
 use super::model::CRITERIA;
 use super::service::{
@@ -17,41 +16,15 @@ use crate::platform::error::ServiceError;
 use crate::platform::i18n::Locale;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::forms::{Fields, FormErrors, field, fields, page, status_of};
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
-
-type Fields = Vec<(String, String)>;
-
-fn field(fields: &Fields, name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(fields: &Fields, name: &str) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(k, v)| k == name && !v.is_empty())
-        .map(|(_, v)| v.clone())
-        .collect()
-}
 
 /// A number typed in a form: empty is `None`; anything else that is not a number is -1,
 /// which every range check refuses with the field's own message.
 fn number(text: &str) -> Option<i64> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.parse().unwrap_or(-1))
-}
-
-fn status_of(errors: &FormErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 /// What every form page of this module offers in its selects.
@@ -183,7 +156,7 @@ struct CentrePage {
 
 impl CentrePage {
     fn checked(&self, criterion: &str) -> bool {
-        all(&self.form, "failed").iter().any(|c| c == criterion)
+        fields(&self.form, "failed").iter().any(|c| c == criterion)
     }
     fn value(&self, name: &str) -> String {
         field(&self.form, name)
@@ -237,7 +210,7 @@ pub async fn inspect(
 ) -> Response {
     let input = InspectionInput {
         inspected_on: field(&form, "inspected_on"),
-        failed: all(&form, "failed"),
+        failed: fields(&form, "failed"),
         notes: field(&form, "notes"),
     };
     match service::inspect(st.pdo(), &ctx.actor, &id, &input).await {
@@ -337,7 +310,7 @@ impl NewSessionPage {
         field(&self.form, name)
     }
     fn has_trainer(&self, id: &str) -> bool {
-        all(&self.form, "trainer").iter().any(|t| t == id)
+        fields(&self.form, "trainer").iter().any(|t| t == id)
     }
 }
 
@@ -375,7 +348,7 @@ pub async fn create_session(
         ends_on: field(&form, "ends_on"),
         capacity: number(&field(&form, "capacity")),
         language: field(&form, "language"),
-        trainers: all(&form, "trainer"),
+        trainers: fields(&form, "trainer"),
     };
     match service::create_session(st.pdo(), &ctx.actor, &input).await {
         Ok(id) => Redirect::to(&format!("/pdo/sessions/{id}")).into_response(),

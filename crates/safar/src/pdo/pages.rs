@@ -16,20 +16,12 @@ use crate::platform::error::ServiceError;
 use crate::platform::signing::Verifiers;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::forms::{FormErrors, page, status_of};
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 
 async fn labels(st: &AppState, ctx: &Ctx) -> Labels {
     Labels::load(&st.db, ctx.locale()).await.unwrap_or_default()
-}
-
-fn status_of(errors: &FormErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 // ---------------------------------------------------------------- public check

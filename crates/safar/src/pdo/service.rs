@@ -1049,7 +1049,7 @@ pub async fn record_result(
 
 // ---------------------------------------------------------------- certificates
 
-/// Signs and stores the certificate a pass earns.
+/// Signs and stores the certificate a pass at a centre earns.
 async fn issue(
     d: Deps<'_>,
     tx: &mut Tx,
@@ -1057,10 +1057,43 @@ async fn issue(
     session: &Session,
     score: i64,
 ) -> ServiceResult<String> {
-    let person = people::find(d.db, &enrolment.person_id)
+    let earned = Earned {
+        destination: &session.destination,
+        curriculum_id: &session.curriculum_id,
+        version: session.version,
+        centre_id: Some(&session.centre_id),
+        region: &session.region,
+        starts_on: &session.starts_on,
+        ends_on: &session.ends_on,
+        score,
+    };
+    issue_certificate(d, tx, &enrolment.person_id, &earned, Some(&enrolment.id)).await
+}
+
+/// What a certificate attests: where (a centre, or online) and when the training was.
+pub struct Earned<'a> {
+    pub destination: &'a str,
+    pub curriculum_id: &'a str,
+    pub version: i64,
+    pub centre_id: Option<&'a str>,
+    /// The centre's region, or the holder's for online study.
+    pub region: &'a str,
+    pub starts_on: &'a str,
+    pub ends_on: &'a str,
+    pub score: i64,
+}
+
+/// Signs a certificate for `person_id` with the active key and stores it in `tx`.
+pub async fn issue_certificate(
+    d: Deps<'_>,
+    tx: &mut Tx,
+    person_id: &str,
+    earned: &Earned<'_>,
+    enrolment_id: Option<&str>,
+) -> ServiceResult<String> {
+    let person = people::find(d.db, person_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let issued_on = today(d.clock).to_string();
     let mut certificate = Certificate {
         id: model::new_certificate_id(),
         status: "valid".into(),
@@ -1068,21 +1101,20 @@ async fn issue(
         holder_latn: format!("{} {}", person.given_name_latn, person.family_name_latn),
         holder_cyrl: format!("{} {}", person.given_name_cyrl, person.family_name_cyrl),
         pinfl_last4: person.pinfl.chars().skip(10).collect(),
-        destination: session.destination.clone(),
-        curriculum_id: session.curriculum_id.clone(),
-        version: session.version,
-        centre_id: Some(session.centre_id.clone()),
-        region: session.region.clone(),
-        starts_on: session.starts_on.clone(),
-        ends_on: session.ends_on.clone(),
-        score,
-        issued_on,
+        destination: earned.destination.to_string(),
+        curriculum_id: earned.curriculum_id.to_string(),
+        version: earned.version,
+        centre_id: earned.centre_id.map(str::to_string),
+        region: earned.region.to_string(),
+        starts_on: earned.starts_on.to_string(),
+        ends_on: earned.ends_on.to_string(),
+        score: earned.score,
+        issued_on: today(d.clock).to_string(),
         ..Certificate::default()
     };
-    let claims = claims_of(&certificate);
-    certificate.token = token::sign(d.signing, &claims);
+    certificate.token = token::sign(d.signing, &claims_of(&certificate));
     certificate.kid = d.signing.active_kid().to_string();
-    store::insert_certificate(tx, &certificate, Some(&enrolment.id), d.clock.now_ms()).await?;
+    store::insert_certificate(tx, &certificate, enrolment_id, d.clock.now_ms()).await?;
     Ok(certificate.id)
 }
 

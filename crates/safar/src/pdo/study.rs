@@ -8,10 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::curriculum::{self, Module};
-use super::model;
-use super::service::{Deps, claims_of};
-use super::store::{self, Certificate, Curriculum};
-use super::token;
+use super::service::{Deps, Earned, issue_certificate};
+use super::store::{self, Curriculum};
 use crate::people::store as people;
 use crate::platform::access::{Actor, Permission, Role};
 use crate::platform::audit::{self, Event};
@@ -183,7 +181,8 @@ pub async fn answer(
     })
 }
 
-/// The certificate of an online-only completion: no centre; the holder's region.
+/// The certificate of an online-only completion: no centre; the holder's region; the
+/// average of the module scores.
 async fn issue_online(
     d: Deps<'_>,
     tx: &mut Tx,
@@ -191,31 +190,21 @@ async fn issue_online(
     curriculum: &Curriculum,
     scores: &[i64],
 ) -> ServiceResult<String> {
-    let person = people::find(d.db, person_id)
+    let region = people::find(d.db, person_id)
         .await?
-        .ok_or(ServiceError::NotFound)?;
+        .map(|p| p.region_iso)
+        .unwrap_or_default();
     let average = scores.iter().sum::<i64>() / i64::try_from(scores.len().max(1)).unwrap_or(1);
     let day = today(d.clock).to_string();
-    let mut certificate = Certificate {
-        id: model::new_certificate_id(),
-        status: "valid".into(),
-        person_id: person.id.clone(),
-        holder_latn: format!("{} {}", person.given_name_latn, person.family_name_latn),
-        holder_cyrl: format!("{} {}", person.given_name_cyrl, person.family_name_cyrl),
-        pinfl_last4: person.pinfl.chars().skip(10).collect(),
-        destination: curriculum.destination.clone(),
-        curriculum_id: curriculum.id.clone(),
+    let earned = Earned {
+        destination: &curriculum.destination,
+        curriculum_id: &curriculum.id,
         version: curriculum.version,
         centre_id: None,
-        region: person.region_iso.clone(),
-        starts_on: day.clone(),
-        ends_on: day.clone(),
+        region: &region,
+        starts_on: &day,
+        ends_on: &day,
         score: average,
-        issued_on: day,
-        ..Certificate::default()
     };
-    certificate.token = token::sign(d.signing, &claims_of(&certificate));
-    certificate.kid = d.signing.active_kid().to_string();
-    store::insert_certificate(tx, &certificate, None, d.clock.now_ms()).await?;
-    Ok(certificate.id)
+    issue_certificate(d, tx, person_id, &earned, None).await
 }

@@ -61,6 +61,37 @@ impl FormErrors {
     }
 }
 
+/// A form's fields in the order sent: read with `field` and `fields`, so repeated names
+/// (checkboxes) are kept.
+pub type Fields = Vec<(String, String)>;
+
+/// The first value sent for `name`, or empty.
+pub fn field(fields: &Fields, name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every non-empty value sent for `name` (a group of checkboxes).
+pub fn fields(fields: &Fields, name: &str) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(k, v)| k == name && !v.is_empty())
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// The status of a form page: 200, or 422 when it shows errors.
+pub fn status_of(errors: &FormErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Sends a rendered page as the final response with `status`.
 pub fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
     match html {
