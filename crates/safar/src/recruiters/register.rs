@@ -181,10 +181,20 @@ impl Cache {
             return Ok(snapshot);
         }
         let local = LOCAL_WRITES.load(Ordering::SeqCst);
+        let held = self.snapshot.read().ok().and_then(|s| s.clone());
         // The version is read before the data: a change committed in between makes the
         // next poll reload again, never the other way round.
-        let version = version(db).await?;
-        let held = self.snapshot.read().ok().and_then(|s| s.clone());
+        let version = match (version(db).await, &held) {
+            (Ok(v), _) => v,
+            // The database is unreachable: the last snapshot still answers (a public check
+            // that says "licensed until …" from a second-old copy beats no answer); the
+            // next lookup asks again.
+            (Err(e), Some(snapshot)) => {
+                tracing::warn!(error = %e, "public register: database unreachable, answering from the last snapshot");
+                return Ok(snapshot.clone());
+            }
+            (Err(e), None) => return Err(e),
+        };
         let snapshot = match held {
             Some(s) if s.version == version => {
                 self.settle_local_writes(local, now_ms);

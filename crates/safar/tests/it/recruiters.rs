@@ -738,3 +738,28 @@ async fn the_public_check_sees_another_servers_change_within_a_second() {
         "applied"
     );
 }
+
+#[tokio::test]
+async fn the_public_check_keeps_answering_from_its_snapshot_when_the_database_is_down() {
+    let app = TestApp::new().await;
+    let mut officer = app.token_client(Role::LicensingOfficer).await;
+    let id = register(
+        &mut officer,
+        "Sharq Yulduzi xususiy bandlik agentligi",
+        "305555555",
+    )
+    .await;
+    act(&mut officer, &id, "apply", json!({})).await;
+    let mut visitor = app.client();
+    assert_eq!(
+        check(&mut visitor, "Sharq Yulduzi").await["items"][0]["status"],
+        "applied"
+    );
+    app.db.pool.close().await;
+    app.clock.advance(safar::recruiters::register::POLL_MS + 1);
+    assert_eq!(
+        check(&mut visitor, "Sharq Yulduzi").await["items"][0]["status"],
+        "applied",
+        "answered from memory"
+    );
+}
