@@ -8,7 +8,7 @@ use super::model::{self, CALLER_ROLES, CHANNELS, INDICATORS, MODIFIERS, Priority
 use super::store::{self, Case};
 use crate::people::service::scopes_of;
 use crate::people::store as people;
-use crate::platform::access::{Actor, Permission};
+use crate::platform::access::{Actor, Permission, Role};
 use crate::platform::audit::{self, Event};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
@@ -228,8 +228,9 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a case in the actor's scope (the person's region or district); an audited read.
-pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Case> {
+/// A case and the role under which the actor may work on it: the person's region or
+/// district must be in the actor's scope.
+async fn in_scope(db: &Db, actor: &Actor, id: &str) -> ServiceResult<(Case, Option<Role>)> {
     if !actor.holds(Permission::ManageCases) {
         return Err(actor.refusal().into());
     }
@@ -241,6 +242,12 @@ pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceRes
         Permission::ManageCases,
         &scopes_of(&case.region, district.as_deref()),
     )?;
+    Ok((case, acting))
+}
+
+/// Reads a case in the actor's scope (the person's region or district); an audited read.
+pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Case> {
+    let (case, acting) = in_scope(db, actor, id).await?;
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
     audit::append(
@@ -295,14 +302,8 @@ pub async fn act(
     action: &str,
     input: &StepInput,
 ) -> ServiceResult<Case> {
-    let case = read(db, clock, actor, id).await?;
-    let district = people::find(db, &case.person_id)
-        .await?
-        .and_then(|p| p.district_soato);
-    let acting = actor.require_at(
-        Permission::ManageCases,
-        &scopes_of(&case.region, district.as_deref()),
-    )?;
+    // The step's own audit entry records the access; no separate read entry.
+    let (case, acting) = in_scope(db, actor, id).await?;
     let to = model::transition(&case.status, action)
         .ok_or(ServiceError::Conflict("err-case-transition"))?;
     let now = clock.now_ms();

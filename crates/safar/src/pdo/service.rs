@@ -311,7 +311,7 @@ pub async fn centres(d: Deps<'_>, actor: &Actor) -> ServiceResult<Vec<Centre>> {
     if !actor.holds(Permission::ManagePdo) {
         return Err(actor.refusal().into());
     }
-    Ok(store::centres(d.db, None)
+    Ok(store::centres(d.db)
         .await?
         .into_iter()
         .filter(|c| require_centre(actor, c).is_ok())

@@ -185,19 +185,15 @@ pub async fn centre(db: &Db, id: &str) -> Result<Option<Centre>, sqlx::Error> {
         .transpose()
 }
 
-/// Centres in `regions` (`None`: all).
-pub async fn centres(db: &Db, regions: Option<&[String]>) -> Result<Vec<Centre>, sqlx::Error> {
+/// Every centre, by region and name (the service keeps those in the actor's scope).
+pub async fn centres(db: &Db) -> Result<Vec<Centre>, sqlx::Error> {
     let sql = format!("SELECT {CENTRE} FROM pdo_centres ORDER BY region_iso, name");
-    let all = sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(&db.pool)
         .await?
         .iter()
         .map(centre_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(all
-        .into_iter()
-        .filter(|c| regions.is_none_or(|r| r.contains(&c.region)))
-        .collect())
+        .collect()
 }
 
 pub async fn set_centre_status(
