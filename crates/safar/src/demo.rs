@@ -39,15 +39,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     let (vacancies, agency) = crate::vacancies::demo::populate(deps).await?;
     if let Some(agency) = agency {
-        scope_recruiter_staff(&db, &agency).await?;
+        scope_demo_role(&db, Role::RecruiterStaff, "recruiter", &agency).await?;
     }
     println!("vacancies: {vacancies} under every legal channel, with applications at every step");
     let centres = crate::pdo::demo::populate(&db, &signing).await?;
     println!(
         "pre-departure orientation: {centres} centres, sessions past, today and upcoming, certificates (one revoked)"
     );
-    let cases = crate::cases::demo::populate(&db).await?;
-    println!("cases: {cases} across every category and step, some overdue and escalated");
+    let (cases, consulate) = crate::cases::demo::populate(deps).await?;
+    scope_demo_role(&db, Role::Partner, "partner", &consulate).await?;
+    println!(
+        "cases: {cases} across every category and step, some overdue and escalated; partners with referrals"
+    );
     if args.no_serve {
         db.close().await;
         return Ok(());
@@ -161,15 +164,16 @@ async fn add_people(db: &Db, keys: &DataKeys, scale: u64) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The demo recruiter_staff account works for the demo agency with the applications; its
-/// scope can only be set once the agency exists.
-async fn scope_recruiter_staff(db: &Db, agency: &str) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE role_grants SET scope_kind = 'recruiter', scope_value = $1 WHERE role = 'recruiter_staff'",
-    )
-    .bind(agency)
-    .execute(&db.pool)
-    .await?;
+/// Scopes a demo account to an organisation made by the demo (the recruiter staff to the
+/// agency with the applications, the partner to the consulate in Moscow): the scope can
+/// only be set once the organisation exists.
+async fn scope_demo_role(db: &Db, role: Role, kind: &str, value: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE role_grants SET scope_kind = $1, scope_value = $2 WHERE role = $3")
+        .bind(kind)
+        .bind(value)
+        .bind(role.as_str())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -177,8 +181,9 @@ async fn scope_recruiter_staff(db: &Db, agency: &str) -> anyhow::Result<()> {
 fn demo_scope(role: Role) -> &'static str {
     match role {
         Role::RegionalOfficer => "region:UZ-SA",
-        // Replaced by the demo agency's id once it exists (`scope_recruiter_staff`).
+        // Replaced by the demo agency's id once it exists (`scope_demo_role`).
         Role::RecruiterStaff => "recruiter:demo",
+        Role::Partner => "partner:demo",
         _ => "",
     }
 }

@@ -37,7 +37,10 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Db> {
         .context("loading reference data")?
         + crate::pdo::service::seed_curricula(&db, clock)
             .await
-            .context("loading the PDO curricula")?;
+            .context("loading the PDO curricula")?
+        + crate::guidance::service::seed(&db, clock)
+            .await
+            .context("loading the guidance articles")?;
     if seeded > 0 {
         tracing::info!(rows = seeded, "reference data loaded");
     }

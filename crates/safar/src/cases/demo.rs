@@ -1,9 +1,12 @@
 //! Demo cases: about two hundred across every category, channel and priority, opened over
 //! the last three weeks (so some are overdue and escalated), at every step of their
-//! lifecycle, a few closed with money recovered.
+//! lifecycle, a few closed with money recovered; the partner organisations they are
+//! referred to, with referrals accepted and answered.
 
 use super::model::{CATEGORIES, CHANNELS, INDICATORS};
+use super::referrals::{self, PartnerInput, ReferInput};
 use super::service::{self, CaseInput, StepInput};
+use crate::people::service::Deps;
 use crate::platform::access::Actor;
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
@@ -15,12 +18,82 @@ const PATHS: [&[&str]; 6] = [
     &[],
     &["assign"],
     &["start"],
-    &["start", "refer"],
+    &["start", "refer_partner"],
     &["start", "escalate"],
     &["start", "resolve", "close"],
 ];
 
-pub async fn populate(db: &Db) -> anyhow::Result<usize> {
+/// The demo partners: a consulate in each destination the demo cases are in, the IOM
+/// mission and a legal-aid NGO at home.
+const PARTNERS: [(&str, &str, &str, &str); 8] = [
+    (
+        "Consulate General of Uzbekistan in Moscow",
+        "consulate",
+        "RU",
+        "+7 495 000 00 00",
+    ),
+    (
+        "Consulate of Uzbekistan in Almaty",
+        "consulate",
+        "KZ",
+        "+7 727 000 00 00",
+    ),
+    (
+        "Consulate General of Uzbekistan in Istanbul",
+        "consulate",
+        "TR",
+        "+90 212 000 00 00",
+    ),
+    (
+        "Embassy of Uzbekistan in Seoul",
+        "consulate",
+        "KR",
+        "+82 2 000 0000",
+    ),
+    (
+        "Consulate General of Uzbekistan in Dubai",
+        "consulate",
+        "AE",
+        "+971 4 000 0000",
+    ),
+    (
+        "Embassy of Uzbekistan in London",
+        "consulate",
+        "GB",
+        "+44 20 0000 0000",
+    ),
+    ("IOM Tashkent", "iom", "UZ", "+998 71 000 00 00"),
+    (
+        "Legal aid clinic (demo NGO)",
+        "legal_aid",
+        "UZ",
+        "+998 71 000 00 01",
+    ),
+];
+
+/// Adds the demo partners; returns their ids in the order of `PARTNERS`.
+async fn add_partners(db: &Db, clock: &Clock) -> anyhow::Result<Vec<String>> {
+    let mut ids = vec![];
+    for (name, kind, country, contact) in PARTNERS {
+        let input = PartnerInput {
+            name: name.into(),
+            kind: kind.into(),
+            country: country.into(),
+            contact: contact.into(),
+        };
+        let partner = referrals::add_partner(db, clock, &Actor::console(), &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("partner {name}: {e}"))?;
+        ids.push(partner.id);
+    }
+    Ok(ids)
+}
+
+/// Populates partners and cases; returns how many cases were opened and the id of the
+/// consulate in Moscow (the demo partner account works for it).
+pub async fn populate(deps: Deps<'_>) -> anyhow::Result<(usize, String)> {
+    let db = deps.db;
+    let partners = add_partners(db, &Clock::default()).await?;
     let persons: Vec<(String,)> =
         sqlx::query_as("SELECT id FROM persons ORDER BY pinfl DESC LIMIT 40")
             .fetch_all(&db.pool)
@@ -59,6 +132,20 @@ pub async fn populate(db: &Db) -> anyhow::Result<usize> {
         };
         let case = service::open(db, &clock, &console, &input).await?;
         for action in PATHS[n % PATHS.len()] {
+            if *action == "refer_partner" {
+                let country = n % COUNTRIES.len();
+                refer(
+                    Deps {
+                        clock: &clock,
+                        ..deps
+                    },
+                    &case.id,
+                    &partners[country],
+                    n,
+                )
+                .await?;
+                continue;
+            }
             let step = StepInput {
                 note: "Demo step.".into(),
                 outcome: (*action == "close").then(|| "resolved_money".to_string()),
@@ -71,5 +158,32 @@ pub async fn populate(db: &Db) -> anyhow::Result<usize> {
         opened += 1;
     }
     service::escalate_overdue(db, &Clock::default()).await?;
-    Ok(opened)
+    let moscow = partners.first().cloned().unwrap_or_default();
+    Ok((opened, moscow))
+}
+
+/// Refers a demo case to the consulate where the person is; every other referral is
+/// accepted by the consulate, with an update.
+async fn refer(deps: Deps<'_>, case_id: &str, partner: &str, n: usize) -> anyhow::Result<()> {
+    let input = ReferInput {
+        partner_id: partner.into(),
+        request: "Please contact the person and the employer (demo referral).".into(),
+        share_identity: false,
+    };
+    let referral = referrals::refer(deps, &Actor::console(), case_id, &input).await?;
+    if n.is_multiple_of(2) {
+        let accept = referrals::ReferralStep {
+            note: "Consular officer assigned (demo).".into(),
+        };
+        referrals::partner_act(
+            deps.db,
+            deps.clock,
+            &Actor::console(),
+            &referral.id,
+            "accept",
+            &accept,
+        )
+        .await?;
+    }
+    Ok(())
 }

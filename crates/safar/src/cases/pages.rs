@@ -8,8 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 
 use super::model::{CALLER_ROLES, CATEGORIES, CHANNELS, INDICATORS, MODIFIERS};
-use super::service::{self, CaseInput, OUTCOMES, StepInput};
+use super::referrals;
+use super::service::{self, CaseInput, OUTCOMES, QUEUE_VIEWS, QueueQuery, StepInput};
 use super::store::Case;
+use super::work_store::{Attachment, Follower, Link, Note, Partner, Referral};
+use crate::guidance::store::Listed;
+use crate::platform::access::{AccessError, Permission};
 use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
@@ -25,24 +29,30 @@ struct QueuePage {
     cases: Vec<Case>,
     labels: Labels,
     now_ms: i64,
+    views: [&'static str; 4],
+    view: String,
+    region: String,
+    regions: Vec<(String, String)>,
 }
 
 impl QueuePage {
     fn due(&self, ms: &i64) -> String {
-        service::rfc3339(*ms)
-            .replace('T', " ")
-            .trim_end_matches('Z')
-            .chars()
-            .take(16)
-            .collect()
+        short_time(*ms)
     }
 }
 
-pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
-    let cases = match service::queue(&st.db, &ctx.actor).await {
+pub async fn queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Response {
+    let cases = match service::queue(&st.db, &st.clock, &ctx.actor, &q).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
+    // The regions the actor may pick from: theirs, or all for national staff.
+    let scoped = ctx.actor.regions_for(Permission::ManageCases);
+    let regions = crate::people::pages::region_choices(&st, &ctx)
+        .await
+        .into_iter()
+        .filter(|(code, _)| scoped.as_ref().is_none_or(|rs| rs.contains(code)))
+        .collect();
     let labels = Labels::load(&st.db, ctx.locale()).await.unwrap_or_default();
     let title = ctx.tr.t("cases-title");
     page(
@@ -52,6 +62,10 @@ pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
             cases,
             labels,
             now_ms: st.clock.now_ms(),
+            views: QUEUE_VIEWS,
+            view: q.view.unwrap_or_else(|| "all".into()),
+            region: q.region.unwrap_or_default(),
+            regions,
         }
         .render(),
     )
@@ -167,23 +181,77 @@ struct ViewPage {
     outcomes: [&'static str; 5],
     errors: FormErrors,
     due: String,
+    referrals: Vec<Referral>,
+    notes: Vec<Note>,
+    attachments: Vec<Attachment>,
+    links: Vec<Link>,
+    link_kinds: [&'static str; 3],
+    partners: Vec<Partner>,
+    guidance: Vec<Listed>,
+    followers: Vec<Follower>,
+    relations: [&'static str; 5],
+    follow_base: String,
+    staff: bool,
+    form: Fields,
+}
+
+impl ViewPage {
+    fn when(&self, ms: &i64) -> String {
+        short_time(*ms)
+    }
+    fn value(&self, name: &str) -> String {
+        field(&self.form, name)
+    }
+}
+
+/// `2026-11-28 19:05` (UTC) for tables and timelines.
+pub(super) fn short_time(ms: i64) -> String {
+    service::rfc3339(ms)
+        .replace('T', " ")
+        .chars()
+        .take(16)
+        .collect()
 }
 
 pub async fn view(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
     view_page(&st, &ctx, &id, FormErrors::none(ctx.tr)).await
 }
 
-async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormErrors) -> Response {
+pub(super) async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormErrors) -> Response {
     let case = match service::read(&st.db, &st.clock, &ctx.actor, id).await {
         Ok(c) => c,
+        Err(ServiceError::Access(AccessError::Forbidden))
+            if ctx.actor.holds(Permission::ManageCases) =>
+        {
+            return super::work_pages::glass_page(ctx, id, Fields::new(), FormErrors::none(ctx.tr));
+        }
         Err(e) => return e.into_response(),
     };
-    let actions = [
-        "assign", "start", "refer", "escalate", "resolve", "close", "reopen",
-    ]
-    .into_iter()
-    .filter(|a| super::model::transition(&case.status, a).is_some())
-    .collect();
+    let (work, partners, followers) = match (
+        referrals::work_of(&st.db, id).await,
+        referrals::partners(&st.db, &ctx.actor).await,
+        super::family::followers(&st.db, &st.clock, &ctx.actor, id).await,
+    ) {
+        (Ok(work), Ok(partners), Ok(followers)) => (work, partners, followers),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into_response(),
+    };
+    // Referring happens through the referral form, which names the partner.
+    let actions = ["assign", "start", "escalate", "resolve", "close", "reopen"]
+        .into_iter()
+        .filter(|a| super::model::transition(&case.status, a).is_some())
+        .collect();
+    // The articles the operator may read out while the caller is on the line.
+    let guidance = match crate::guidance::service::suggested(
+        &st.db,
+        &case.category,
+        &case.country,
+        ctx.locale().tag(),
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return e.into_response(),
+    };
     let labels = Labels::load(&st.db, ctx.locale()).await.unwrap_or_default();
     let title = format!(
         "{} · {}",
@@ -200,6 +268,18 @@ async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormErrors) -> Re
             actions,
             outcomes: OUTCOMES,
             errors,
+            referrals: work.referrals,
+            notes: work.notes,
+            attachments: work.attachments,
+            links: work.links,
+            link_kinds: super::links::KINDS,
+            partners: partners.into_iter().filter(|p| p.active).collect(),
+            guidance,
+            followers,
+            relations: super::family::RELATIONS,
+            follow_base: format!("/cases/{id}"),
+            staff: true,
+            form: Fields::new(),
         }
         .render(),
     )

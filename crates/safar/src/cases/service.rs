@@ -65,7 +65,7 @@ pub struct Opened {
     pub possible_duplicates: Vec<String>,
 }
 
-fn err(field: &'static str, message: &'static str) -> FieldError {
+pub(super) fn err(field: &'static str, message: &'static str) -> FieldError {
     FieldError { field, message }
 }
 
@@ -86,7 +86,12 @@ fn listed(
     out
 }
 
-fn text(value: &str, field: &'static str, max: usize, errors: &mut Vec<FieldError>) -> String {
+pub(super) fn text(
+    value: &str,
+    field: &'static str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
     let value = value.trim();
     if value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
         errors.push(err(field, "err-invalid-text"));
@@ -229,8 +234,14 @@ pub fn rfc3339(ms: i64) -> String {
 }
 
 /// A case and the role under which the actor may work on it: the person's region or
-/// district must be in the actor's scope.
-async fn in_scope(db: &Db, actor: &Actor, id: &str) -> ServiceResult<(Case, Option<Role>)> {
+/// district must be in the actor's scope, or the actor broke the glass for this case less
+/// than three hours ago.
+pub(super) async fn in_scope(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    id: &str,
+) -> ServiceResult<(Case, Option<Role>)> {
     if !actor.holds(Permission::ManageCases) {
         return Err(actor.refusal().into());
     }
@@ -238,16 +249,21 @@ async fn in_scope(db: &Db, actor: &Actor, id: &str) -> ServiceResult<(Case, Opti
     let district = people::find(db, &case.person_id)
         .await?
         .and_then(|p| p.district_soato);
-    let acting = actor.require_at(
+    match actor.require_at(
         Permission::ManageCases,
         &scopes_of(&case.region, district.as_deref()),
-    )?;
-    Ok((case, acting))
+    ) {
+        Ok(acting) => Ok((case, acting)),
+        Err(refused) => match super::glass::holder(db, clock, actor, id).await? {
+            Some(role) => Ok((case, Some(role))),
+            None => Err(refused.into()),
+        },
+    }
 }
 
 /// Reads a case in the actor's scope (the person's region or district); an audited read.
 pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Case> {
-    let (case, acting) = in_scope(db, actor, id).await?;
+    let (case, acting) = in_scope(db, clock, actor, id).await?;
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
     audit::append(
@@ -303,7 +319,7 @@ pub async fn act(
     input: &StepInput,
 ) -> ServiceResult<Case> {
     // The step's own audit entry records the access; no separate read entry.
-    let (case, acting) = in_scope(db, actor, id).await?;
+    let (case, acting) = in_scope(db, clock, actor, id).await?;
     let to = model::transition(&case.status, action)
         .ok_or(ServiceError::Conflict("err-case-transition"))?;
     let now = clock.now_ms();
@@ -387,13 +403,68 @@ fn closure(
     )
 }
 
-/// The open cases in the actor's scope, due first.
-pub async fn queue(db: &Db, actor: &Actor) -> ServiceResult<Vec<Case>> {
+/// Which queue an operator or supervisor looks at.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct QueueQuery {
+    /// `all` (default: every open case), `overdue`, `soon` (due within 4 hours) or `mine`
+    /// (taken by me).
+    #[serde(default)]
+    pub view: Option<String>,
+    /// One region (ISO 3166-2), within the actor's scope.
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+pub const QUEUE_VIEWS: [&str; 4] = ["all", "overdue", "soon", "mine"];
+const SOON_MS: i64 = 4 * 3600 * 1000;
+
+/// The open cases in the actor's scope, due first: all, overdue, due soon or the actor's
+/// own, in one of their regions if asked.
+pub async fn queue(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    q: &QueueQuery,
+) -> ServiceResult<Vec<Case>> {
     if !actor.holds(Permission::ManageCases) {
         return Err(actor.refusal().into());
     }
-    let regions = actor.regions_for(Permission::ManageCases);
-    Ok(store::queue(db, regions.as_deref(), 200).await?)
+    let mut filter = store::QueueFilter {
+        regions: actor.regions_for(Permission::ManageCases),
+        ..store::QueueFilter::default()
+    };
+    if let Some(region) = q.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        let allowed = filter
+            .regions
+            .as_ref()
+            .is_none_or(|rs| rs.iter().any(|r| r == region));
+        if !allowed {
+            return Err(actor.refusal().into());
+        }
+        filter.regions = Some(vec![region.to_string()]);
+    }
+    let now = clock.now_ms();
+    match q.view.as_deref().unwrap_or("all") {
+        "all" | "" => {}
+        "overdue" => filter.due_before = Some(now),
+        "soon" => {
+            filter.due_from = Some(now);
+            filter.due_before = Some(now + SOON_MS);
+        }
+        "mine" => filter.assigned_to = Some(actor.user_id().unwrap_or_default().to_string()),
+        _ => return Err(ServiceError::invalid("view", "err-case-view")),
+    }
+    Ok(store::queue(db, &filter, 200).await?)
+}
+
+/// The supervisors' alert list: open cases that alerted them at intake or breached their
+/// due time, in their regions.
+pub async fn alerts(db: &Db, actor: &Actor) -> ServiceResult<Vec<Case>> {
+    if !actor.holds(Permission::SuperviseCases) {
+        return Err(actor.refusal().into());
+    }
+    let regions = actor.regions_for(Permission::SuperviseCases);
+    Ok(store::alerts(db, regions.as_deref(), 200).await?)
 }
 
 /// The SLA job: every open case past its due time is escalated to the supervisors once
@@ -452,6 +523,7 @@ pub async fn open_for_cascade(
         ..Case::default()
     };
     store::insert(tx, &case, None, now).await?;
+    super::links::link_cascade(tx, &case.id, reference, now).await?;
     let details = json!({ "source": "licence_cascade", "reason": reason, "reference": reference, "priority": "P2" });
     audit::append(
         tx,

@@ -207,27 +207,39 @@ pub async fn step(tx: &mut Tx, s: &Step<'_>, now: i64) -> Result<bool, sqlx::Err
     Ok(true)
 }
 
-/// Open cases due first, in `regions` (`None`: all), at most `limit`.
-pub async fn queue(
-    db: &Db,
-    regions: Option<&[String]>,
-    limit: i64,
-) -> Result<Vec<Case>, sqlx::Error> {
+/// Which open cases a queue shows.
+#[derive(Clone, Debug, Default)]
+pub struct QueueFilter {
+    /// `None`: every region.
+    pub regions: Option<Vec<String>>,
+    /// Due before this time (overdue: now; due soon: a few hours ahead).
+    pub due_before: Option<i64>,
+    /// Due at or after this time (due soon: not yet overdue).
+    pub due_from: Option<i64>,
+    /// Taken by this user.
+    pub assigned_to: Option<String>,
+}
+
+/// Open cases due first, filtered, at most `limit`. Served by the (status, due_at) and
+/// (region_iso, status, due_at) indexes: the queue never scans closed cases.
+pub async fn queue(db: &Db, filter: &QueueFilter, limit: i64) -> Result<Vec<Case>, sqlx::Error> {
     let mut sql = crate::platform::db::SqlBuf::new(&format!(
         "SELECT {COLUMNS} FROM cases WHERE status NOT IN ('resolved', 'closed')"
     ));
-    if let Some(regions) = regions {
+    if let Some(regions) = &filter.regions {
         if regions.is_empty() {
             return Ok(vec![]);
         }
-        sql.push(" AND region_iso IN (");
-        for (i, r) in regions.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.bind_text(r.clone());
-        }
-        sql.push(")");
+        sql.push(" AND ").in_list("region_iso", regions);
+    }
+    if let Some(before) = filter.due_before {
+        sql.push(" AND due_at < ").bind_int(before);
+    }
+    if let Some(from) = filter.due_from {
+        sql.push(" AND due_at >= ").bind_int(from);
+    }
+    if let Some(user) = &filter.assigned_to {
+        sql.push(" AND assigned_to = ").bind_text(user.clone());
     }
     sql.push(" ORDER BY due_at, id LIMIT ").bind_int(limit);
     sql.query()
@@ -287,4 +299,30 @@ pub async fn mark_breached(tx: &mut Tx, id: &str, now: i64) -> Result<Option<Str
     .execute(&mut **tx)
     .await?;
     Ok(Some(status))
+}
+
+/// What the supervisors watch: open cases that alerted them at intake (P1) or passed their
+/// due time, in `regions` (`None`: all), due first.
+pub async fn alerts(
+    db: &Db,
+    regions: Option<&[String]>,
+    limit: i64,
+) -> Result<Vec<Case>, sqlx::Error> {
+    let mut sql = crate::platform::db::SqlBuf::new(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE status NOT IN ('resolved', 'closed') \
+         AND (supervisor_alerted_at IS NOT NULL OR breached_at IS NOT NULL)"
+    ));
+    if let Some(regions) = regions {
+        if regions.is_empty() {
+            return Ok(vec![]);
+        }
+        sql.push(" AND ").in_list("region_iso", regions);
+    }
+    sql.push(" ORDER BY due_at, id LIMIT ").bind_int(limit);
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(case_from_row)
+        .collect()
 }

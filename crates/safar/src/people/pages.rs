@@ -71,7 +71,7 @@ pub struct SearchForm {
 }
 
 /// The regions for a select, named in the page language.
-pub(super) async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
+pub async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
     let regions: Vec<Region> = reference::regions(&st.db).await.unwrap_or_default();
     regions
         .into_iter()

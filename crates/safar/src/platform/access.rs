@@ -23,10 +23,12 @@ pub enum Role {
     Analyst,
     Admin,
     Partner,
+    /// Writes and reviews the public guidance articles.
+    Editor,
 }
 
 impl Role {
-    pub const ALL: [Role; 13] = [
+    pub const ALL: [Role; 14] = [
         Role::Citizen,
         Role::Operator,
         Role::Supervisor,
@@ -40,6 +42,7 @@ impl Role {
         Role::Analyst,
         Role::Admin,
         Role::Partner,
+        Role::Editor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Role {
             Role::Analyst => "analyst",
             Role::Admin => "admin",
             Role::Partner => "partner",
+            Role::Editor => "editor",
         }
     }
 
@@ -68,7 +72,7 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Citizen => &[OwnAccount, ApplyToVacancies, PrepareDeparture],
+            Role::Citizen => &[OwnAccount, ApplyToVacancies, PrepareDeparture, FollowCases],
             Role::Admin => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -89,8 +93,11 @@ impl Role {
                 RecordJourneys,
                 ViewRecruiters,
                 ManageCases,
+                DraftGuidance,
             ],
-            Role::Supervisor | Role::RegionalOfficer => &[
+            // The partner registry is national: supervisors keep it, regional officers
+            // (whose grants are scoped to a region) only use it.
+            Role::Supervisor => &[
                 OwnAccount,
                 StaffWorkspace,
                 ViewReference,
@@ -101,6 +108,23 @@ impl Role {
                 ManageLegalHolds,
                 ViewRecruiters,
                 ManageCases,
+                SuperviseCases,
+                ManagePartners,
+                DraftGuidance,
+            ],
+            Role::RegionalOfficer => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                ViewPersons,
+                EditPersons,
+                ViewPassport,
+                RecordJourneys,
+                ManageLegalHolds,
+                ViewRecruiters,
+                ManageCases,
+                SuperviseCases,
+                DraftGuidance,
             ],
             Role::LicensingOfficer => &[
                 OwnAccount,
@@ -144,6 +168,15 @@ impl Role {
                 ViewReference,
                 ViewPersons,
                 TeachPdo,
+            ],
+            // Scoped to their organisation (`partner:<id>`): the referrals sent to it.
+            Role::Partner => &[OwnAccount, StaffWorkspace, HandleReferrals],
+            Role::Editor => &[
+                OwnAccount,
+                StaffWorkspace,
+                ViewReference,
+                DraftGuidance,
+                PublishGuidance,
             ],
             // Analysts see aggregates only, never a person.
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
@@ -215,6 +248,19 @@ pub enum Permission {
     PrepareDeparture,
     /// Open and work call-centre cases (scoped by the person's region or district).
     ManageCases,
+    /// See the supervisor's lists: alerted and overdue cases, break-the-glass accesses.
+    SuperviseCases,
+    /// Keep the registry of partner organisations cases are referred to.
+    ManagePartners,
+    /// Accept, decline, update and finish the referrals sent to one's organisation
+    /// (partner users, scoped `partner:<id>`).
+    HandleReferrals,
+    /// Follow one's own cases, or a relative's the migrant shared (citizens).
+    FollowCases,
+    /// Write guidance articles and send them for review.
+    DraftGuidance,
+    /// Review, publish and archive guidance articles (editors).
+    PublishGuidance,
 }
 
 impl Permission {
@@ -227,6 +273,9 @@ impl Permission {
                 | Permission::ApplyToVacancies
                 | Permission::PrepareDeparture
                 | Permission::TeachPdo
+                | Permission::FollowCases
+                | Permission::DraftGuidance
+                | Permission::PublishGuidance
         )
     }
 }
@@ -472,6 +521,18 @@ impl Actor {
                 .map(|s| s.value.clone())
                 .collect(),
         )
+    }
+
+    /// The values of the actor's `kind` scopes for `perm` (e.g. the partner organisations a
+    /// partner user works for). An unscoped grant gives none: such lists are never national.
+    pub fn scope_values(&self, perm: Permission, kind: ScopeKind) -> Vec<String> {
+        self.grants
+            .iter()
+            .filter(|g| g.role.permissions().contains(&perm))
+            .filter_map(|g| g.scope.as_ref())
+            .filter(|s| s.kind == kind)
+            .map(|s| s.value.clone())
+            .collect()
     }
 
     /// True when some grant (scoped or not) carries `perm`: enough to open a page whose

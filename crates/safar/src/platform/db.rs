@@ -159,6 +159,18 @@ impl SqlBuf {
         self.bind(Arg::Int(v))
     }
 
+    /// `column IN ($n, …)` over `values` (which must not be empty: `IN ()` is not SQL).
+    pub fn in_list(&mut self, column: &str, values: &[String]) -> &mut Self {
+        self.push(&format!("{column} IN ("));
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind_text(v.clone());
+        }
+        self.push(")")
+    }
+
     /// `column LIKE '%needle%'`, case-insensitive, with the needle's wildcards escaped.
     pub fn contains(&mut self, db: &Db, column: &str, needle: &str) -> &mut Self {
         self.push(&format!("{column} {} ", db.ilike()));

@@ -43,6 +43,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0014_pdo"),
     migration!("0015_public_register"),
     migration!("0016_cases"),
+    migration!("0017_case_work"),
+    migration!("0018_guidance"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -408,6 +408,15 @@ pub async fn decide(
     read(db, clock, actor, id).await
 }
 
+/// Whether a complaint exists (for other modules linking to it; reveals nothing else).
+pub async fn exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 AS one FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .is_some())
+}
+
 pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Complaint> {
     actor.require(Permission::ManageRecruiters)?;
     let sql = format!("SELECT {COLUMNS} FROM complaints WHERE id = $1");

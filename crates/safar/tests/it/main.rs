@@ -7,10 +7,12 @@ mod support;
 
 mod accounts;
 mod audit;
+mod case_work;
 mod cases;
 mod cli;
 mod complaints;
 mod details;
+mod guidance;
 mod import;
 mod import_upload;
 mod mfa;

@@ -152,3 +152,28 @@ pub async fn read_multipart(
     }
     Ok((fields, files))
 }
+
+/// A multipart form with one file in `file_field`: its uploaded name and content (`None`
+/// when no file was chosen). The error is a message key.
+pub async fn read_multipart_named(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+) -> Result<Option<(String, Vec<u8>)>, &'static str> {
+    let mut file = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err("err-upload"),
+        };
+        if field.name() != Some(file_field) {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|_| "err-upload")?;
+        if !bytes.is_empty() {
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    Ok(file)
+}

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::vacancies::router())
         .merge(crate::pdo::router())
         .merge(crate::cases::router())
+        .merge(crate::guidance::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -59,6 +59,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::vacancies::ROUTES,
         crate::pdo::ROUTES,
         crate::cases::ROUTES,
+        crate::guidance::ROUTES,
     ]
     .into_iter()
     .flatten()
