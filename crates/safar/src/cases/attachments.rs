@@ -92,17 +92,9 @@ pub async fn download(
     let found = work_store::attachment(db, case_id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let now = clock.now_ms();
-    let mut tx = db.begin().await?;
-    audit::append(
-        &mut tx,
-        actor,
-        acting,
-        now,
-        Event::new("case.attachment_read", "case", case_id).with(json!({ "attachment": id })),
-    )
-    .await?;
-    tx.commit().await?;
+    let event =
+        Event::new("case.attachment_read", "case", case_id).with(json!({ "attachment": id }));
+    audit::record_read(db, actor, acting, clock.now_ms(), event).await?;
     Ok(found)
 }
 

@@ -245,18 +245,9 @@ pub async fn open(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceRes
     } else {
         None
     };
-    let now = clock.now_ms();
-    let mut tx = db.begin().await?;
-    audit::append(
-        &mut tx,
-        actor,
-        acting,
-        now,
-        Event::new("referral.read", "referral", id)
-            .with(json!({ "case": referral.case_id, "identity_shared": referral.identity_shared })),
-    )
-    .await?;
-    tx.commit().await?;
+    let event = Event::new("referral.read", "referral", id)
+        .with(json!({ "case": referral.case_id, "identity_shared": referral.identity_shared }));
+    audit::record_read(db, actor, acting, clock.now_ms(), event).await?;
     Ok(PartnerView {
         referral,
         person_name,

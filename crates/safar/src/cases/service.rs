@@ -264,17 +264,8 @@ pub(super) async fn in_scope(
 /// Reads a case in the actor's scope (the person's region or district); an audited read.
 pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Case> {
     let (case, acting) = in_scope(db, clock, actor, id).await?;
-    let now = clock.now_ms();
-    let mut tx = db.begin().await?;
-    audit::append(
-        &mut tx,
-        actor,
-        acting,
-        now,
-        Event::new("case.read", "case", id),
-    )
-    .await?;
-    tx.commit().await?;
+    let event = Event::new("case.read", "case", id);
+    audit::record_read(db, actor, acting, clock.now_ms(), event).await?;
     Ok(case)
 }
 

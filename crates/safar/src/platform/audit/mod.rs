@@ -167,6 +167,20 @@ pub async fn append(
     Ok(entry.seq)
 }
 
+/// Records a read that changes nothing else (a staff member opening a record): the entry
+/// in a transaction of its own, committed before the data is shown.
+pub async fn record_read(
+    db: &Db,
+    actor: &Actor,
+    role: Option<Role>,
+    at_ms: i64,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    append(&mut tx, actor, role, at_ms, event).await?;
+    tx.commit().await
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
     Intact { entries: i64 },
