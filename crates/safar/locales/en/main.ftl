@@ -1184,3 +1184,7 @@ link-add = Link
 err-link-kind = Choose what to link.
 err-link-target = No such record: check the number.
 err-link-exists = The case is already linked to it.
+
+glass-what = Opened
+glass-kind-case = a case
+glass-kind-person = a person's record

@@ -1184,3 +1184,7 @@ link-add = Связать
 err-link-kind = Выберите, что связать.
 err-link-target = Такой записи нет: проверьте номер.
 err-link-exists = Обращение уже связано с ней.
+
+glass-what = Что открыто
+glass-kind-case = обращение
+glass-kind-person = карточка человека

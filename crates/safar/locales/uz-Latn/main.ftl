@@ -1185,3 +1185,7 @@ link-add = Bog‘lash
 err-link-kind = Nimani bog‘lashni tanlang.
 err-link-target = Bunday yozuv yo‘q: raqamni tekshiring.
 err-link-exists = Murojaat u bilan allaqachon bog‘langan.
+
+glass-what = Nima ochilgan
+glass-kind-case = murojaat
+glass-kind-person = shaxs kartochkasi

@@ -104,13 +104,25 @@ pub async fn break_glass(
     Ok(until)
 }
 
-/// The supervisors' list: break-the-glass accesses of the last 30 days on cases in their
-/// regions.
+/// The supervisors' list: break-the-glass accesses of the last 30 days to cases and
+/// persons in their regions, newest first.
 pub async fn accesses(db: &Db, clock: &Clock, actor: &Actor) -> ServiceResult<Vec<GlassAccess>> {
     if !actor.holds(Permission::SuperviseCases) {
         return Err(actor.refusal().into());
     }
     let since = clock.now_ms() - 30 * 24 * 3600 * 1000;
     let regions = actor.regions_for(Permission::SuperviseCases);
-    Ok(work_store::grants_since(db, since, regions.as_deref()).await?)
+    let mut all = work_store::grants_since(db, since, regions.as_deref()).await?;
+    let persons = people::access_grants_since(db, since, regions.as_deref()).await?;
+    all.extend(persons.into_iter().map(|g| GlassAccess {
+        kind: "person".into(),
+        target_id: g.person_id,
+        user: g.user,
+        region: g.region,
+        reason: g.reason,
+        granted_at: g.granted_at,
+        expires_at: g.expires_at,
+    }));
+    all.sort_by_key(|g| std::cmp::Reverse(g.granted_at));
+    Ok(all)
 }

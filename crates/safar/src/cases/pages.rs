@@ -188,6 +188,7 @@ struct ViewPage {
     link_kinds: [&'static str; 3],
     partners: Vec<Partner>,
     guidance: Vec<Listed>,
+    duplicates: Vec<String>,
     followers: Vec<Follower>,
     relations: [&'static str; 5],
     follow_base: String,
@@ -252,6 +253,10 @@ pub(super) async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormEr
         Ok(g) => g,
         Err(e) => return e.into_response(),
     };
+    let duplicates = match service::duplicates_of(&st.db, &case).await {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
     let labels = Labels::load(&st.db, ctx.locale()).await.unwrap_or_default();
     let title = format!(
         "{} · {}",
@@ -275,6 +280,7 @@ pub(super) async fn view_page(st: &AppState, ctx: &Ctx, id: &str, errors: FormEr
             link_kinds: super::links::KINDS,
             partners: partners.into_iter().filter(|p| p.active).collect(),
             guidance,
+            duplicates,
             followers,
             relations: super::family::RELATIONS,
             follow_base: format!("/cases/{id}"),

@@ -112,10 +112,16 @@ pub async fn open(
     let person = people::find(db, input.person_id.trim())
         .await?
         .ok_or_else(|| ServiceError::invalid("person_id", "err-case-person"))?;
-    let acting = actor.require_at(
-        Permission::ManageCases,
-        &scopes_of(&person.region_iso, person.district_soato.as_deref()),
-    )?;
+    let scopes = scopes_of(&person.region_iso, person.district_soato.as_deref());
+    // Outside one's scope, only after breaking the glass on the person's record.
+    let acting = match actor.require_at(Permission::ManageCases, &scopes) {
+        Ok(role) => role,
+        Err(refused) => Some(
+            crate::people::glass::holder(db, clock, actor, &person.id, Permission::ManageCases)
+                .await?
+                .ok_or(refused)?,
+        ),
+    };
     let mut errors = vec![];
     let category = input.category.trim().to_uppercase();
     let base = model::default_priority(&category);
@@ -254,10 +260,18 @@ pub(super) async fn in_scope(
         &scopes_of(&case.region, district.as_deref()),
     ) {
         Ok(acting) => Ok((case, acting)),
-        Err(refused) => match super::glass::holder(db, clock, actor, id).await? {
-            Some(role) => Ok((case, Some(role))),
-            None => Err(refused.into()),
-        },
+        // Outside one's scope: a break-the-glass access to the case, or to its person.
+        Err(refused) => {
+            let role = match super::glass::holder(db, clock, actor, id).await? {
+                Some(role) => Some(role),
+                None => {
+                    let person = &case.person_id;
+                    crate::people::glass::holder(db, clock, actor, person, Permission::ManageCases)
+                        .await?
+                }
+            };
+            role.map(|r| (case, Some(r))).ok_or_else(|| refused.into())
+        }
     }
 }
 
@@ -446,6 +460,14 @@ pub async fn queue(
         _ => return Err(ServiceError::invalid("view", "err-case-view")),
     }
     Ok(store::queue(db, &filter, 200).await?)
+}
+
+/// The person's other open cases in the same category: the possible duplicates the case
+/// page warns about (call after `read`).
+pub async fn duplicates_of(db: &Db, case: &Case) -> ServiceResult<Vec<String>> {
+    let mut ids = store::open_of_person(db, &case.person_id, &case.category).await?;
+    ids.retain(|id| *id != case.id);
+    Ok(ids)
 }
 
 /// The supervisors' alert list: open cases that alerted them at intake or breached their

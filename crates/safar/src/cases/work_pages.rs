@@ -25,40 +25,11 @@ use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 use crate::reference::store::CodedTable;
 
-#[derive(Template)]
-#[template(path = "cases/glass.html")]
-struct GlassPage {
-    page: Page,
-    case_id: String,
-    form: Fields,
-    errors: FormErrors,
-}
-
 /// What an operator sees on a case outside their scope: 403, and the form to break the
 /// glass with a reason.
 pub fn glass_page(ctx: &Ctx, case_id: &str, form: Fields, errors: FormErrors) -> Response {
-    let title = ctx.tr.t("glass-title");
-    let status = if errors.is_empty() {
-        StatusCode::FORBIDDEN
-    } else {
-        status_of(&errors)
-    };
-    page(
-        status,
-        GlassPage {
-            page: Page::new(ctx, &title),
-            case_id: case_id.to_string(),
-            form,
-            errors,
-        }
-        .render(),
-    )
-}
-
-impl GlassPage {
-    fn value(&self, name: &str) -> String {
-        field(&self.form, name)
-    }
+    let action = format!("/cases/{case_id}/break-glass");
+    crate::platform::web::glass::glass_page(ctx, &action, form, errors)
 }
 
 pub async fn break_glass(

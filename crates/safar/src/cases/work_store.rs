@@ -365,7 +365,10 @@ pub async fn active_grant(
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct GlassAccess {
-    pub case_id: String,
+    /// `case` or `person`.
+    pub kind: String,
+    /// The case's or the person's id.
+    pub target_id: String,
     pub user: String,
     pub region: String,
     pub reason: String,
@@ -397,7 +400,8 @@ pub async fn grants_since(
         .iter()
         .map(|r| {
             Ok(GlassAccess {
-                case_id: r.try_get("case_id")?,
+                kind: "case".into(),
+                target_id: r.try_get("case_id")?,
                 user: r.try_get("display_name")?,
                 region: r.try_get("region_iso")?,
                 reason: r.try_get("reason")?,

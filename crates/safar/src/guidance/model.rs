@@ -72,6 +72,39 @@ pub fn blocks(body: &str) -> Vec<Block> {
     out
 }
 
+/// A run of text, or a web address to show as a link (`https://` only, so an article can
+/// point to an infographic or a video but never to a script).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline {
+    Text(String),
+    Link(String),
+}
+
+/// Splits a paragraph or list item into text and links.
+pub fn inlines(text: &str) -> Vec<Inline> {
+    let mut out = vec![];
+    let mut plain = String::new();
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            plain.push(' ');
+        }
+        let url = word.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+        if url.len() > "https://".len() && url.starts_with("https://") {
+            if !plain.is_empty() {
+                out.push(Inline::Text(std::mem::take(&mut plain)));
+            }
+            out.push(Inline::Link(url.to_string()));
+            plain.push_str(&word[url.len()..]);
+        } else {
+            plain.push_str(word);
+        }
+    }
+    if !plain.is_empty() {
+        out.push(Inline::Text(plain));
+    }
+    out
+}
+
 /// What the search index holds for a text: its words folded by `uz-text`, so Cyrillic and
 /// Latin spellings (and any apostrophe) meet.
 pub fn search_key(text: &str) -> String {
@@ -166,6 +199,19 @@ mod tests {
                 Block::Paragraph("<script>x</script>".into()),
             ]
         );
+    }
+
+    #[test]
+    fn only_https_addresses_become_links() {
+        assert_eq!(
+            inlines("See https://example.org/video. Or javascript:alert(1) http://x.test"),
+            vec![
+                Inline::Text("See ".into()),
+                Inline::Link("https://example.org/video".into()),
+                Inline::Text(". Or javascript:alert(1) http://x.test".into()),
+            ]
+        );
+        assert_eq!(inlines("plain"), vec![Inline::Text("plain".into())]);
     }
 
     #[test]

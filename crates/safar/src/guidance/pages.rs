@@ -6,7 +6,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 
-use super::model::{self, AUTHORED, Block, DiffLine, TOPICS};
+use super::model::{self, AUTHORED, Block, DiffLine, Inline, TOPICS};
 use super::service::{self, ArticleInput, Revision, StepInput};
 use super::store::{Article, Listed, Text};
 use crate::platform::access::Permission;
@@ -99,6 +99,12 @@ struct ArticlePage {
     article: Article,
     text: Text,
     blocks: Vec<Block>,
+}
+
+impl ArticlePage {
+    fn inlines(&self, text: &str) -> Vec<Inline> {
+        model::inlines(text)
+    }
 }
 
 /// A published article in the visitor's language.

@@ -226,6 +226,10 @@ pub async fn revise(
     let article = store::by_slug(db, slug)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // A revision would bring an archived article (and its last published text) back.
+    if article.status == "archived" {
+        return Err(ServiceError::Conflict("err-guidance-transition"));
+    }
     let mut errors = vec![];
     let written = ArticleInput {
         title: input.title.clone(),

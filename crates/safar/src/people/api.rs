@@ -267,3 +267,33 @@ pub async fn anonymise(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
         Err(e) => e.into_response(),
     }
 }
+
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct GlassInput {
+    /// Why the record must be opened outside one's scope (10–500 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Opens a person's record outside one's scope for three hours (reading it and opening a
+/// case for the person), with the reason; audited and listed for supervisors.
+#[utoipa::path(post, path = "/api/v1/persons/{id}/break-glass", tag = "people", params(("id" = String, Path)),
+    request_body = GlassInput,
+    responses((status = 201, body = Object), (status = 401, body = crate::platform::api::Problem),
+              (status = 403, body = crate::platform::api::Problem), (status = 404, body = crate::platform::api::Problem),
+              (status = 409, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
+pub async fn break_glass(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<GlassInput>,
+) -> Response {
+    match super::glass::break_glass(st.people(), &ctx.actor, &id, &body.reason).await {
+        Ok(until) => (
+            http::StatusCode::CREATED,
+            Json(serde_json::json!({ "person_id": id, "expires_at": crate::cases::service::rfc3339(until) })),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -6,6 +6,7 @@ pub mod api;
 pub mod bulk;
 pub mod details;
 pub mod details_pages;
+pub mod glass;
 pub mod import;
 pub mod import_job;
 pub mod import_pages;
@@ -44,6 +45,18 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/api/v1/persons", Access::SignedIn),
     Route::new("GET", "/api/v1/persons/{id}", Access::SignedIn)
         .example("/api/v1/persons/00000000-0000-0000-0000-000000000000"),
+    Route::new(
+        "POST",
+        "/people/{id}/break-glass",
+        Access::Perm(Permission::ViewPersons),
+    )
+    .example("/people/00000000-0000-0000-0000-000000000000/break-glass"),
+    Route::new(
+        "POST",
+        "/api/v1/persons/{id}/break-glass",
+        Access::Perm(Permission::ViewPersons),
+    )
+    .example("/api/v1/persons/00000000-0000-0000-0000-000000000000/break-glass"),
     Route::new(
         "POST",
         "/api/v1/persons/{id}/journeys",
@@ -131,6 +144,8 @@ pub fn router() -> Router<AppState> {
         .route("/people/new", get(pages::new_form))
         .route("/people/{id}", get(pages::record))
         .route("/people/{id}/journeys", post(pages::add_journey))
+        .route("/people/{id}/break-glass", post(pages::break_glass))
+        .route("/api/v1/persons/{id}/break-glass", post(api::break_glass))
         .route("/api/v1/persons", get(api::search).post(api::create))
         .route("/api/v1/persons/{id}", get(api::read))
         .route("/api/v1/persons/{id}/journeys", post(api::add_journey))

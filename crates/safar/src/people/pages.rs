@@ -9,11 +9,12 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use super::service::{self, NewJourney, NewPerson, PURPOSES, PersonHit, PersonRecord, SearchQuery};
-use crate::platform::access::Permission;
+use crate::platform::access::{AccessError, Permission};
 use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{FormErrors, page};
+use crate::platform::web::forms::{Fields, FormErrors, field, page};
+use crate::platform::web::glass::glass_page;
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 use crate::reference::store::{self as reference, CodedTable, Region};
@@ -352,6 +353,12 @@ async fn record_page(
 ) -> Response {
     let person = match service::read(st.people(), &ctx.actor, id, purpose).await {
         Ok(p) => p,
+        Err(ServiceError::Access(AccessError::Forbidden))
+            if ctx.actor.holds(Permission::ViewPersons) =>
+        {
+            let action = format!("/people/{id}/break-glass?purpose={purpose}");
+            return glass_page(ctx, &action, Fields::new(), FormErrors::none(ctx.tr));
+        }
         Err(e) => return e.into_response(),
     };
     let (destinations, countries, labels) = match country_choices(st, ctx).await {
@@ -452,5 +459,31 @@ pub async fn place_hold(
         ))
         .into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+/// Breaks the glass on a person outside one's scope, then opens the record for the purpose
+/// chosen before.
+pub async fn break_glass(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(p): Query<PurposeParam>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let purpose = p
+        .purpose
+        .filter(|p| PURPOSES.contains(&p.as_str()))
+        .unwrap_or_else(|| "case".into());
+    let reason = field(&form, "reason");
+    match super::glass::break_glass(st.people(), &ctx.actor, &id, &reason).await {
+        Ok(_) => Redirect::to(&format!("/people/{id}?purpose={purpose}")).into_response(),
+        Err(e) => match FormErrors::from_service(ctx.tr, e) {
+            Ok(errors) => {
+                let action = format!("/people/{id}/break-glass?purpose={purpose}");
+                glass_page(&ctx, &action, form, errors)
+            }
+            Err(e) => e.into_response(),
+        },
     }
 }

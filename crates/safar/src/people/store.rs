@@ -980,3 +980,92 @@ pub async fn anonymise(tx: &mut Tx, person_id: &str, now_ms: i64) -> Result<(), 
         .await?;
     Ok(())
 }
+
+/// Records a break-the-glass access to a person's record.
+pub async fn insert_access_grant(
+    tx: &mut Tx,
+    person_id: &str,
+    user_id: &str,
+    region: &str,
+    reason: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO person_access_grants (id, person_id, user_id, region_iso, reason, granted_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(crate::platform::ids::new_id())
+    .bind(person_id)
+    .bind(user_id)
+    .bind(region)
+    .bind(reason)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether the user holds a live break-the-glass access to the person's record.
+pub async fn has_access_grant(
+    db: &Db,
+    person_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM person_access_grants WHERE user_id = $1 AND person_id = $2 AND expires_at > $3 LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(person_id)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// A break-the-glass access to a person's record, for the supervisors' list.
+pub struct AccessGrant {
+    pub person_id: String,
+    pub user: String,
+    pub region: String,
+    pub reason: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+}
+
+/// Accesses since `since`, newest first, to persons of `regions` (`None`: all).
+pub async fn access_grants_since(
+    db: &Db,
+    since: i64,
+    regions: Option<&[String]>,
+) -> Result<Vec<AccessGrant>, sqlx::Error> {
+    let mut sql = SqlBuf::new(
+        "SELECT g.person_id, u.display_name, g.region_iso, g.reason, g.granted_at, g.expires_at \
+         FROM person_access_grants g JOIN users u ON u.id = g.user_id WHERE g.granted_at >= ",
+    );
+    sql.bind_int(since);
+    if let Some(regions) = regions {
+        if regions.is_empty() {
+            return Ok(vec![]);
+        }
+        sql.push(" AND ").in_list("g.region_iso", regions);
+    }
+    sql.push(" ORDER BY g.granted_at DESC LIMIT 500");
+    sql.query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AccessGrant {
+                person_id: r.try_get("person_id")?,
+                user: r.try_get("display_name")?,
+                region: r.try_get("region_iso")?,
+                reason: r.try_get("reason")?,
+                granted_at: r.try_get("granted_at")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .collect()
+}

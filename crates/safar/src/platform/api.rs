@@ -101,6 +101,7 @@ pub fn router() -> Router<AppState> {
         crate::cases::api::referral_act,
         crate::cases::api::supervision,
         crate::cases::api::add_follower,
+        crate::people::api::break_glass,
         crate::cases::api::attach,
         crate::cases::api::link,
         crate::cases::api::revoke_follower,

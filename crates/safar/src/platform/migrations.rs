@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0016_cases"),
     migration!("0017_case_work"),
     migration!("0018_guidance"),
+    migration!("0019_person_access"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -202,6 +202,22 @@ async fn a_partner_sees_only_its_own_referrals_and_never_internal_notes() {
         work.body
     );
     assert_eq!(work.json()["notes"].as_array().unwrap().len(), 1);
+    // Journey 3 ends with the case resolved and closed with the money recovered.
+    for (action, body) in [
+        ("resolve", json!({"note": "Employer paid."})),
+        (
+            "close",
+            json!({"outcome": "resolved_money", "amount_recovered": 40000, "currency": "RUB", "satisfaction": 5}),
+        ),
+    ] {
+        let res = operator
+            .post_json(&format!("/api/v1/cases/{case}/actions/{action}"), &body)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+    }
+    let closed = operator.get(&format!("/api/v1/cases/{case}")).await.json();
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["amount_recovered"], 40000);
     // Partners have no case or partner-registry routes at all.
     assert_eq!(
         in_moscow.get("/api/v1/partners").await.status,
@@ -539,6 +555,14 @@ async fn queues_show_overdue_due_soon_and_own_cases_per_region() {
     let page = samarkand.get("/cases?view=overdue").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&urgent));
+    // The second open EMP case of the same person warns of the first on its page.
+    let case_page = samarkand.get(&format!("/cases/{urgent}")).await;
+    assert!(
+        case_page
+            .body
+            .contains(&format!("<a href=\"/cases/{slow}\">")),
+        "possible duplicate named"
+    );
 }
 
 async fn post(client: &mut Client, path: String, bytes: Vec<u8>) -> crate::support::TestResponse {
@@ -677,4 +701,73 @@ async fn a_case_links_only_to_records_that_exist() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(app.audit_count("case.link").await, 1);
+}
+
+#[tokio::test]
+async fn breaking_the_glass_on_a_person_lets_an_officer_read_them_and_open_a_case() {
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let case = case_in_progress(&app, &mut operator, 58).await;
+    let person = operator.get(&format!("/api/v1/cases/{case}")).await.json()["person_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (email, password) = app.user(Role::RegionalOfficer, "region:UZ-XO").await;
+    let mut khorezm = app.client();
+    khorezm
+        .post_form("/login", &[("email", &email), ("password", &password)])
+        .await;
+    let record = format!("/api/v1/persons/{person}?purpose=case");
+    assert_eq!(khorezm.get(&record).await.status, StatusCode::FORBIDDEN);
+    let page = khorezm.get(&format!("/people/{person}?purpose=case")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains(&format!("/people/{person}/break-glass")));
+    let glass = format!("/api/v1/persons/{person}/break-glass");
+    assert_eq!(
+        khorezm
+            .post_json(&glass, &json!({"reason": "short"}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let reason = "Her brother calls from Urgench; she is stranded in Kazan tonight.";
+    let broke = khorezm.post_json(&glass, &json!({"reason": reason})).await;
+    assert_eq!(broke.status, StatusCode::CREATED, "{}", broke.body);
+    let read = khorezm.get(&record).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(
+        read.json()["passport_no"],
+        Value::Null,
+        "no passport through the glass"
+    );
+    // The person's cases open too, and a new one can be opened for her.
+    assert_eq!(
+        khorezm.get(&format!("/api/v1/cases/{case}")).await.status,
+        StatusCode::OK
+    );
+    let opened = khorezm
+        .post_json(
+            "/api/v1/cases",
+            &json!({"person_id": person, "category": "STR", "channel": "phone", "country": "RU",
+                    "summary": "Stranded after the employer closed."}),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    // Supervisors see it among the accesses, with its reason.
+    let mut supervisor = app.token_client(Role::Supervisor).await;
+    let list = supervisor.get("/api/v1/supervision").await.json();
+    let accesses = list["break_glass"].as_array().unwrap();
+    assert!(
+        accesses
+            .iter()
+            .any(|a| a["kind"] == "person" && a["reason"] == reason)
+    );
+    assert_eq!(app.audit_count("person.break_glass").await, 1);
+    // Three hours later it is over.
+    app.clock.advance(3 * 3600 * 1000 + 1000);
+    let mut khorezm = app.client();
+    khorezm
+        .post_form("/login", &[("email", &email), ("password", &password)])
+        .await;
+    assert_eq!(khorezm.get(&record).await.status, StatusCode::FORBIDDEN);
 }

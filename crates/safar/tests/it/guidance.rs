@@ -181,6 +181,15 @@ async fn an_article_is_reviewed_versioned_and_found_across_scripts() {
         public.get("/guide/unpaid-wages").await.status,
         StatusCode::NOT_FOUND
     );
+    // An archived article is not revised back into view.
+    revision["version"] = json!(2);
+    assert_eq!(
+        writer
+            .put_json("/api/v1/guidance/unpaid-wages", &revision)
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
     assert_eq!(app.audit_count("guidance.publish").await, 2);
 }
 
@@ -191,7 +200,7 @@ async fn an_editor_never_publishes_their_own_version() {
     let body = article(
         "own-words",
         "Текст статьи для проверки правила двух глаз.",
-        "Ikki koʻz qoidasini tekshirish uchun maqola matni.",
+        "Infografika: https://example.org/infographic. Emas: javascript:alert(1) <b>x</b>",
     );
     assert_eq!(
         editor.post_json("/api/v1/guidance", &body).await.status,
@@ -212,6 +221,16 @@ async fn an_editor_never_publishes_their_own_version() {
             .status,
         StatusCode::OK
     );
+    // Web addresses become links, https only; the rest is escaped text.
+    let page = app.client().get("/guide/own-words?lang=uz-Latn").await;
+    assert!(
+        page.body
+            .contains(r#"<a href="https://example.org/infographic" rel="noopener nofollow">"#),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("href=\"javascript"));
+    assert!(!page.body.contains("<b>x</b>") && page.body.contains("Emas: javascript"));
 }
 
 #[tokio::test]

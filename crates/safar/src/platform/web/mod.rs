@@ -5,6 +5,7 @@ pub mod context;
 pub mod csrf;
 pub mod errors;
 pub mod forms;
+pub mod glass;
 pub mod home;
 pub mod layout;
 pub mod routes;
