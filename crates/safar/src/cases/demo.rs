@@ -108,13 +108,15 @@ pub async fn populate(deps: Deps<'_>) -> anyhow::Result<(usize, String)> {
         let clock = Clock::default();
         clock.advance(-21 * DAY_MS + i64::try_from(n).unwrap_or(0) * DAY_MS / 10);
         let (category, _) = CATEGORIES[n % CATEGORIES.len()];
+        // Shifted every round of paths, so each step (referrals too) meets every country.
+        let country = (n + n / PATHS.len()) % COUNTRIES.len();
         let input = CaseInput {
             person_id: person.clone(),
             category: category.into(),
             subtype: (category == "EMP").then(|| "EMP-WAGE".to_string()),
             channel: CHANNELS[n % CHANNELS.len()].into(),
             caller_role: Some(if n % 4 == 0 { "family" } else { "migrant" }.into()),
-            country: COUNTRIES[n % COUNTRIES.len()].into(),
+            country: COUNTRIES[country].into(),
             city: None,
             summary: format!("Demo case {n}: made up for the demonstration."),
             indicators: if n % 23 == 0 {
@@ -133,7 +135,6 @@ pub async fn populate(deps: Deps<'_>) -> anyhow::Result<(usize, String)> {
         let case = service::open(db, &clock, &console, &input).await?;
         for action in PATHS[n % PATHS.len()] {
             if *action == "refer_partner" {
-                let country = n % COUNTRIES.len();
                 refer(
                     Deps {
                         clock: &clock,
