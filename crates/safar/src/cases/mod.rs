@@ -1,7 +1,9 @@
 //! Help abroad: call-centre cases opened by operators for migrants in trouble, with a
 //! suggested priority, a due time on the agency's working calendar and a lifecycle.
-//! Cases are referred to partner organisations (`referrals`), carry internal and public
-//! notes, and may be opened outside one's scope by breaking the glass (`glass`).
+//! Cases are referred to partner organisations (`referrals`, which also keeps the notes),
+//! carry files (`attachments`) and links to recruiters, vacancies and complaints (`links`),
+//! may be followed by the family with the migrant's consent (`family`), and may be opened
+//! outside one's scope by breaking the glass (`glass`).
 //! Other modules call `service`; never the tables.
 
 pub mod api;
