@@ -34,11 +34,7 @@ pub async fn holder(
     {
         return Ok(None);
     }
-    Ok(actor
-        .grants
-        .iter()
-        .find(|g| g.role.permissions().contains(&Permission::ManageCases))
-        .map(|g| g.role))
+    Ok(actor.role_holding(Permission::ManageCases))
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -84,11 +80,7 @@ pub async fn break_glass(
     }
     let now = clock.now_ms();
     let until = now + GLASS_MS;
-    let role = actor
-        .grants
-        .iter()
-        .find(|g| g.role.permissions().contains(&Permission::ManageCases))
-        .map(|g| g.role);
+    let role = actor.role_holding(Permission::ManageCases);
     let mut tx = db.begin().await?;
     work_store::insert_grant(&mut tx, case_id, user, &case.region, &reason, now, until).await?;
     let details = json!({ "reason": reason, "region": case.region, "expires_at": until });

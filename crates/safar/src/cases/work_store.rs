@@ -202,50 +202,59 @@ pub async fn move_referral(
     Ok(done.rows_affected() == 1)
 }
 
-async fn with_updates(db: &Db, mut r: Referral) -> Result<Referral, sqlx::Error> {
-    r.updates = sqlx::query(
-        "SELECT action, side, body, at FROM referral_updates WHERE referral_id = $1 ORDER BY at, id",
-    )
-    .bind(&r.id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|u| {
-        Ok(ReferralUpdate {
-            action: u.try_get("action")?,
-            side: u.try_get("side")?,
-            body: u.try_get("body")?,
-            at: u.try_get("at")?,
+/// The updates of the referrals that `filter` (`r.id = $1` or `r.case_id = $1`) selects,
+/// oldest first, with their referral's id: one statement however many referrals.
+async fn updates(
+    db: &Db,
+    filter: &str,
+    value: &str,
+) -> Result<Vec<(String, ReferralUpdate)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT u.referral_id, u.action, u.side, u.body, u.at FROM referral_updates u \
+         JOIN referrals r ON r.id = u.referral_id WHERE {filter} ORDER BY u.at, u.id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|u| {
+            let update = ReferralUpdate {
+                action: u.try_get("action")?,
+                side: u.try_get("side")?,
+                body: u.try_get("body")?,
+                at: u.try_get("at")?,
+            };
+            Ok((u.try_get("referral_id")?, update))
         })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
-    Ok(r)
+        .collect()
+}
+
+/// Referrals with their updates: the rows `filter` selects, then all their updates at once.
+async fn with_updates(db: &Db, filter: &str, value: &str) -> Result<Vec<Referral>, sqlx::Error> {
+    let sql = format!("{REFERRAL} WHERE {filter} ORDER BY r.created_at, r.id");
+    let mut referrals = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(referral_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    for (id, update) in updates(db, filter, value).await? {
+        if let Some(r) = referrals.iter_mut().find(|r| r.id == id) {
+            r.updates.push(update);
+        }
+    }
+    Ok(referrals)
 }
 
 pub async fn referral(db: &Db, id: &str) -> Result<Option<Referral>, sqlx::Error> {
-    let sql = format!("{REFERRAL} WHERE r.id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match row.as_ref().map(referral_from_row).transpose()? {
-        Some(r) => Ok(Some(with_updates(db, r).await?)),
-        None => Ok(None),
-    }
+    Ok(with_updates(db, "r.id = $1", id).await?.pop())
 }
 
 /// The referrals of a case, each with its updates, oldest first.
 pub async fn referrals_of_case(db: &Db, case_id: &str) -> Result<Vec<Referral>, sqlx::Error> {
-    let sql = format!("{REFERRAL} WHERE r.case_id = $1 ORDER BY r.created_at, r.id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(case_id)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut out = vec![];
-    for row in &rows {
-        out.push(with_updates(db, referral_from_row(row)?).await?);
-    }
-    Ok(out)
+    with_updates(db, "r.case_id = $1", case_id).await
 }
 
 /// The referrals sent to any of `partners`, open ones (sent, accepted) first, newest first.

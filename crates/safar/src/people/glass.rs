@@ -27,11 +27,7 @@ pub async fn holder(
     let Some(user) = actor.user_id() else {
         return Ok(None);
     };
-    let role = actor
-        .grants
-        .iter()
-        .find(|g| g.role.permissions().contains(&perm))
-        .map(|g| g.role);
+    let role = actor.role_holding(perm);
     if role.is_none() || !store::has_access_grant(db, person_id, user, clock.now_ms()).await? {
         return Ok(None);
     }
@@ -65,11 +61,7 @@ pub async fn break_glass(
     }
     let now = deps.clock.now_ms();
     let until = now + GLASS_MS;
-    let role = actor
-        .grants
-        .iter()
-        .find(|g| g.role.permissions().contains(&Permission::ViewPersons))
-        .map(|g| g.role);
+    let role = actor.role_holding(Permission::ViewPersons);
     let mut tx = deps.db.begin().await?;
     store::insert_access_grant(
         &mut tx,

@@ -535,6 +535,15 @@ impl Actor {
             .collect()
     }
 
+    /// The role of the actor's first grant that carries `perm`, whatever its scope: the role
+    /// recorded for access granted otherwise (break-the-glass).
+    pub fn role_holding(&self, perm: Permission) -> Option<Role> {
+        self.grants
+            .iter()
+            .find(|g| g.role.permissions().contains(&perm))
+            .map(|g| g.role)
+    }
+
     /// True when some grant (scoped or not) carries `perm`: enough to open a page whose
     /// contents are then filtered by scope.
     pub fn holds(&self, perm: Permission) -> bool {
