@@ -51,6 +51,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "cases: {cases} across every category and step, some overdue and escalated; partners with referrals"
     );
+    let quotes = crate::finance::demo::populate(&db, &Clock::default()).await?;
+    println!("remittance comparison: {quotes} invented quotes (marked demo) in every corridor");
     if args.no_serve {
         db.close().await;
         return Ok(());

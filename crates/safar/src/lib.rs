@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod cases;
 pub mod cli;
 pub mod demo;
+pub mod finance;
 pub mod guidance;
 pub mod pdo;
 pub mod people;

@@ -177,6 +177,7 @@ impl Role {
                 ViewReference,
                 DraftGuidance,
                 PublishGuidance,
+                ManageQuotes,
             ],
             // Analysts see aggregates only, never a person.
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
@@ -261,6 +262,9 @@ pub enum Permission {
     DraftGuidance,
     /// Review, publish and archive guidance articles (editors).
     PublishGuidance,
+    /// Enter, import and withdraw the remittance price quotes the public comparison shows
+    /// (editors: public information, national).
+    ManageQuotes,
 }
 
 impl Permission {

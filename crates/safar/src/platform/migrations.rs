@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0017_case_work"),
     migration!("0018_guidance"),
     migration!("0019_person_access"),
+    migration!("0020_finance"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -12,6 +12,7 @@ mod cases;
 mod cli;
 mod complaints;
 mod details;
+mod finance;
 mod guidance;
 mod import;
 mod import_upload;

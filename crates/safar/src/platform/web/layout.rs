@@ -49,6 +49,8 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/referrals", "nav-referrals", Some(Permission::HandleReferrals)),
     ("/guidance", "nav-guidance", Some(Permission::DraftGuidance)),
     ("/guide", "nav-guide", Some(Permission::OwnAccount)),
+    ("/money", "nav-money", Some(Permission::OwnAccount)),
+    ("/money/quotes", "nav-money-quotes", Some(Permission::ManageQuotes)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
     ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
     ("/recruiters/watch", "nav-watch", Some(Permission::ManageRecruiters)),
@@ -67,6 +69,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/vacancies", "nav-vacancies", None),
     ("/verify", "nav-verify", None),
     ("/guide", "nav-guide", None),
+    ("/money", "nav-money", None),
     ("/login", "nav-login", None),
     ("/register", "nav-register", None),
 ];

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::pdo::router())
         .merge(crate::cases::router())
         .merge(crate::guidance::router())
+        .merge(crate::finance::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -60,6 +60,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::pdo::ROUTES,
         crate::cases::ROUTES,
         crate::guidance::ROUTES,
+        crate::finance::ROUTES,
     ]
     .into_iter()
     .flatten()
