@@ -53,6 +53,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     let quotes = crate::finance::demo::populate(&db, &Clock::default()).await?;
     println!("remittance comparison: {quotes} invented quotes (marked demo) in every corridor");
+    let events = crate::outreach::demo::populate(&db, &Clock::default()).await?;
+    println!("awareness events: {events} in all 14 regions, reported, held, planned and cancelled");
     if args.no_serve {
         db.close().await;
         return Ok(());

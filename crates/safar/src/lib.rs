@@ -9,6 +9,7 @@ pub mod cli;
 pub mod demo;
 pub mod finance;
 pub mod guidance;
+pub mod outreach;
 pub mod pdo;
 pub mod people;
 pub mod platform;

@@ -109,7 +109,14 @@ mod tests {
         let server = std::thread::spawn(move || {
             let (mut stream, _) = listener.accept().expect("one request");
             let mut request = String::new();
-            let _ = BufReader::new(&stream).read_line(&mut request);
+            let mut reader = BufReader::new(&stream);
+            let _ = reader.read_line(&mut request);
+            // Read the whole request before answering: closing a socket with unread input
+            // resets the connection, and the client may then lose the answer.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
             let answer = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()

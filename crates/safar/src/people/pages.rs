@@ -81,9 +81,9 @@ pub async fn region_choices(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 /// A region's name and its districts (SOATO code, name), for a grouped select.
-pub(super) type DistrictGroup = (String, Vec<(String, String)>);
+pub type DistrictGroup = (String, Vec<(String, String)>);
 
-pub(super) async fn district_choices(st: &AppState, ctx: &Ctx) -> Vec<DistrictGroup> {
+pub async fn district_choices(st: &AppState, ctx: &Ctx) -> Vec<DistrictGroup> {
     let mut groups = vec![];
     for region in reference::regions(&st.db).await.unwrap_or_default() {
         let districts = reference::districts(&st.db, &region.iso)

@@ -125,6 +125,7 @@ impl Role {
                 ManageCases,
                 SuperviseCases,
                 DraftGuidance,
+                ManageOutreach,
             ],
             Role::LicensingOfficer => &[
                 OwnAccount,
@@ -265,6 +266,8 @@ pub enum Permission {
     /// Enter, import and withdraw the remittance price quotes the public comparison shows
     /// (editors: public information, national).
     ManageQuotes,
+    /// Plan, hold and report awareness events (regional officers, scoped by region).
+    ManageOutreach,
 }
 
 impl Permission {

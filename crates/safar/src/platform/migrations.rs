@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0018_guidance"),
     migration!("0019_person_access"),
     migration!("0020_finance"),
+    migration!("0021_outreach"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -17,6 +17,7 @@ mod guidance;
 mod import;
 mod import_upload;
 mod mfa;
+mod outreach;
 mod pdo;
 mod people;
 mod platform;

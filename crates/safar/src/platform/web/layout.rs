@@ -51,6 +51,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/guide", "nav-guide", Some(Permission::OwnAccount)),
     ("/money", "nav-money", Some(Permission::OwnAccount)),
     ("/money/quotes", "nav-money-quotes", Some(Permission::ManageQuotes)),
+    ("/outreach", "nav-outreach", Some(Permission::ManageOutreach)),
     ("/recruiters", "nav-recruiters", Some(Permission::ViewRecruiters)),
     ("/recruiters/queue", "nav-licensing-queue", Some(Permission::ManageRecruiters)),
     ("/recruiters/watch", "nav-watch", Some(Permission::ManageRecruiters)),

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::cases::router())
         .merge(crate::guidance::router())
         .merge(crate::finance::router())
+        .merge(crate::outreach::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

@@ -61,6 +61,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::cases::ROUTES,
         crate::guidance::ROUTES,
         crate::finance::ROUTES,
+        crate::outreach::ROUTES,
     ]
     .into_iter()
     .flatten()
