@@ -15,5 +15,6 @@ pub mod people;
 pub mod platform;
 pub mod recruiters;
 pub mod reference;
+pub mod reintegration;
 pub mod server;
 pub mod vacancies;

@@ -72,7 +72,13 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::Citizen => &[OwnAccount, ApplyToVacancies, PrepareDeparture, FollowCases],
+            Role::Citizen => &[
+                OwnAccount,
+                ApplyToVacancies,
+                PrepareDeparture,
+                FollowCases,
+                ApplyForGrants,
+            ],
             Role::Admin => &[
                 OwnAccount,
                 StaffWorkspace,
@@ -161,6 +167,7 @@ impl Role {
                 ViewPersons,
                 EditPersons,
                 RecordJourneys,
+                ManageGrants,
             ],
             // Trainers see the trainees of the sessions they give (the service checks which).
             Role::Trainer => &[
@@ -180,9 +187,10 @@ impl Role {
                 PublishGuidance,
                 ManageQuotes,
             ],
+            // Committee members see the business plans assigned to them, never who applied.
+            Role::GrantReviewer => &[OwnAccount, StaffWorkspace, ViewReference, ReviewGrants],
             // Analysts see aggregates only, never a person.
             Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
-            _ => &[OwnAccount, StaffWorkspace, ViewReference],
         }
     }
 }
@@ -268,6 +276,13 @@ pub enum Permission {
     ManageQuotes,
     /// Plan, hold and report awareness events (regional officers, scoped by region).
     ManageOutreach,
+    /// Open grant calls, check eligibility, close, decide, pay tranches and record
+    /// monitoring visits (reintegration officers; calls are national).
+    ManageGrants,
+    /// Declare conflicts and score the applications assigned to one (committee members).
+    ReviewGrants,
+    /// Apply to grant calls and follow one's applications (citizens).
+    ApplyForGrants,
 }
 
 impl Permission {
@@ -283,6 +298,8 @@ impl Permission {
                 | Permission::FollowCases
                 | Permission::DraftGuidance
                 | Permission::PublishGuidance
+                | Permission::ReviewGrants
+                | Permission::ApplyForGrants
         )
     }
 }

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0019_person_access"),
     migration!("0020_finance"),
     migration!("0021_outreach"),
+    migration!("0022_grants"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -256,3 +256,14 @@ pub async fn update_region(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Whether an ISCO-08 code is among the reference sectors.
+pub async fn sector_exists(db: &Db, isco: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM sectors WHERE isco_code = $1")
+            .bind(isco)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}

@@ -13,6 +13,7 @@ mod cli;
 mod complaints;
 mod details;
 mod finance;
+mod grants;
 mod guidance;
 mod import;
 mod import_upload;

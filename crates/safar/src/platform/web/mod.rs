@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::guidance::router())
         .merge(crate::finance::router())
         .merge(crate::outreach::router())
+        .merge(crate::reintegration::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

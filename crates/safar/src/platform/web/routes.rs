@@ -62,6 +62,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::guidance::ROUTES,
         crate::finance::ROUTES,
         crate::outreach::ROUTES,
+        crate::reintegration::ROUTES,
     ]
     .into_iter()
     .flatten()
