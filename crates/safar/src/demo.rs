@@ -53,6 +53,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     let quotes = crate::finance::demo::populate(&db, &Clock::default()).await?;
     println!("remittance comparison: {quotes} invented quotes (marked demo) in every corridor");
+    let applications = crate::reintegration::grants_demo::populate(&db, &Clock::default()).await?;
+    println!(
+        "grants: one call decided (three reviewers, awards, tranches, monitoring) and one open; {applications} applications"
+    );
+    let intakes = crate::reintegration::intake_demo::populate(&db, &Clock::default()).await?;
+    println!("returnees: {intakes} intakes with service plans in several states and follow-ups");
     let events = crate::outreach::demo::populate(&db, &Clock::default()).await?;
     println!("awareness events: {events} in all 14 regions, reported, held, planned and cancelled");
     if args.no_serve {
@@ -192,14 +198,24 @@ fn demo_scope(role: Role) -> &'static str {
     }
 }
 
+/// One demo account per role — and three grant reviewers, so a call has a full committee
+/// (`grant_reviewer`, `grant_reviewer2`, `grant_reviewer3` in the accounts file).
+fn demo_accounts() -> Vec<(String, Role)> {
+    let mut accounts: Vec<(String, Role)> = Role::ALL.iter().map(|r| (r.to_string(), *r)).collect();
+    for n in 2..=3 {
+        accounts.push((format!("{}{n}", Role::GrantReviewer), Role::GrantReviewer));
+    }
+    accounts
+}
+
 async fn create_users(db: &Db, clock: &Clock) -> anyhow::Result<String> {
     let mut out = String::new();
-    for role in Role::ALL {
-        let email = format!("{role}@demo.example.org");
+    for (label, role) in demo_accounts() {
+        let email = format!("{label}@demo.example.org");
         let password = readable_password();
         let form = NewStaff {
             email: email.clone(),
-            display_name: format!("Demo {role}"),
+            display_name: format!("Demo {label}"),
             role: role.to_string(),
             scope: demo_scope(role).to_string(),
             password: password.clone(),
@@ -207,7 +223,7 @@ async fn create_users(db: &Db, clock: &Clock) -> anyhow::Result<String> {
         service::create_user(db, clock, &Actor::console(), &form)
             .await
             .map_err(|e| anyhow::anyhow!("creating {email}: {e}"))?;
-        let _ = writeln!(out, "{role}\t{email}\t{password}");
+        let _ = writeln!(out, "{label}\t{email}\t{password}");
     }
     Ok(out)
 }

@@ -271,6 +271,8 @@ struct RecordPage {
     can_edit: bool,
     /// May open a call-centre case for this person.
     can_open_case: bool,
+    /// May record a returnee intake for this person.
+    can_open_intake: bool,
     journey: NewJourney,
     /// The main destinations first, then every other country.
     destinations: Vec<(String, String)>,
@@ -387,6 +389,7 @@ async fn record_page(
         can_hold,
         can_edit,
         can_open_case: ctx.actor.holds(Permission::ManageCases),
+        can_open_intake: ctx.actor.holds(Permission::ManageReintegration),
         journey,
         destinations,
         countries,

@@ -168,6 +168,7 @@ impl Role {
                 EditPersons,
                 RecordJourneys,
                 ManageGrants,
+                ManageReintegration,
             ],
             // Trainers see the trainees of the sessions they give (the service checks which).
             Role::Trainer => &[
@@ -283,6 +284,9 @@ pub enum Permission {
     ReviewGrants,
     /// Apply to grant calls and follow one's applications (citizens).
     ApplyForGrants,
+    /// Returnee intake, needs assessment, service plans and follow-ups (reintegration
+    /// officers, scoped by the person's region or district).
+    ManageReintegration,
 }
 
 impl Permission {

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0020_finance"),
     migration!("0021_outreach"),
     migration!("0022_grants"),
+    migration!("0023_returnees"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

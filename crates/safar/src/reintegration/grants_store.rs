@@ -636,3 +636,17 @@ pub async fn visits(db: &Db, application_id: &str) -> Result<Vec<Visit>, sqlx::E
     })
     .collect()
 }
+
+/// Active users holding the `grant_reviewer` role: (id, display name), for the committee
+/// form.
+pub async fn reviewer_candidates(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT DISTINCT u.id, u.display_name FROM users u JOIN role_grants g ON g.user_id = u.id \
+         WHERE g.role = 'grant_reviewer' AND u.status = 'active' ORDER BY u.display_name, u.id",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
+    .collect()
+}

@@ -1,12 +1,20 @@
-//! Return and restart: small-business grant programmes for returnees (calls, eligibility,
-//! committee review, ranking and awards, tranches, monitoring, outcomes). Returnee intake,
-//! service plans and courses join this module next.
+//! Return and restart: returnee intake with a needs assessment, service plans and
+//! follow-ups (`intake`), and small-business grant programmes for returnees (calls,
+//! eligibility, committee review, ranking and awards, tranches, monitoring, outcomes —
+//! `grants`). Retraining courses join this module next.
 //! Other modules call the services; never the tables.
 
 pub mod grants;
 pub mod grants_api;
+pub mod grants_demo;
 pub mod grants_model;
+pub mod grants_pages;
 pub mod grants_store;
+pub mod intake;
+pub mod intake_api;
+pub mod intake_demo;
+pub mod intake_pages;
+pub mod intake_store;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,12 +24,56 @@ use crate::platform::web::AppState;
 use crate::platform::web::routes::{Access, Route};
 
 const MANAGE: Access = Access::Perm(Permission::ManageGrants);
+const RETURNEES: Access = Access::Perm(Permission::ManageReintegration);
 const REVIEW: Access = Access::Perm(Permission::ReviewGrants);
 const APPLY: Access = Access::Perm(Permission::ApplyForGrants);
 const CALL: &str = "/api/v1/grant-calls/no-such-call";
 const APPLICATION: &str = "/api/v1/grant-applications/no-such-application";
 
 pub const ROUTES: &[Route] = &[
+    Route::new("GET", "/grants", Access::SignedIn),
+    Route::new("GET", "/grants/calls/new", MANAGE),
+    Route::new("POST", "/grants/calls", MANAGE),
+    Route::new("GET", "/grants/calls/{id}", Access::SignedIn).example("/grants/calls/no-such-call"),
+    Route::new("POST", "/grants/calls/{id}/applications", APPLY)
+        .example("/grants/calls/no-such-call/applications"),
+    Route::new("POST", "/grants/calls/{id}/actions/{action}", MANAGE)
+        .example("/grants/calls/no-such-call/actions/close"),
+    Route::new("POST", "/grants/calls/{id}/reviewers", MANAGE)
+        .example("/grants/calls/no-such-call/reviewers"),
+    Route::new("GET", "/grants/applications/{id}", Access::SignedIn)
+        .example("/grants/applications/no-such-application"),
+    Route::new("POST", "/grants/applications/{id}/actions/{action}", MANAGE)
+        .example("/grants/applications/no-such-application/actions/visit"),
+    Route::new("GET", "/returnees", RETURNEES),
+    Route::new("GET", "/returnees/new", RETURNEES),
+    Route::new("POST", "/returnees", RETURNEES),
+    Route::new("GET", "/returnees/{id}", RETURNEES).example("/returnees/no-such-intake"),
+    Route::new("POST", "/returnees/{id}/actions/{action}", RETURNEES)
+        .example("/returnees/no-such-intake/actions/service"),
+    Route::new("POST", "/api/v1/returnees", RETURNEES),
+    Route::new("GET", "/api/v1/returnees/{id}", RETURNEES)
+        .example("/api/v1/returnees/no-such-intake"),
+    Route::new("POST", "/api/v1/returnees/{id}/services", RETURNEES)
+        .example("/api/v1/returnees/no-such-intake/services"),
+    Route::new(
+        "POST",
+        "/api/v1/returnees/{id}/services/{service}/actions/{step}",
+        RETURNEES,
+    )
+    .example("/api/v1/returnees/no-such-intake/services/none/actions/refer"),
+    Route::new("POST", "/api/v1/returnees/{id}/followups", RETURNEES)
+        .example("/api/v1/returnees/no-such-intake/followups"),
+    Route::new(
+        "POST",
+        "/api/v1/returnees/{id}/followups/{followup}/done",
+        RETURNEES,
+    )
+    .example("/api/v1/returnees/no-such-intake/followups/none/done"),
+    Route::new("GET", "/api/v1/reintegration/queue", RETURNEES),
+    Route::new("GET", "/reviews", REVIEW),
+    Route::new("GET", "/reviews/{id}", REVIEW).example("/reviews/no-such-application"),
+    Route::new("POST", "/reviews/{id}", REVIEW).example("/reviews/no-such-application"),
     Route::new("GET", "/api/v1/grant-calls", Access::SignedIn),
     Route::new("POST", "/api/v1/grant-calls", MANAGE),
     Route::new("GET", "/api/v1/grant-calls/{id}", Access::SignedIn).example(CALL),
@@ -62,6 +114,55 @@ pub const ROUTES: &[Route] = &[
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/grants", get(grants_pages::index))
+        .route("/grants/calls/new", get(grants_pages::new_call))
+        .route("/grants/calls", post(grants_pages::open_call))
+        .route("/grants/calls/{id}", get(grants_pages::call))
+        .route("/grants/calls/{id}/applications", post(grants_pages::apply))
+        .route(
+            "/grants/calls/{id}/actions/{action}",
+            post(grants_pages::call_step),
+        )
+        .route(
+            "/grants/calls/{id}/reviewers",
+            post(grants_pages::add_reviewer),
+        )
+        .route("/grants/applications/{id}", get(grants_pages::application))
+        .route(
+            "/grants/applications/{id}/actions/{action}",
+            post(grants_pages::application_step),
+        )
+        .route(
+            "/returnees",
+            get(intake_pages::queue).post(intake_pages::open),
+        )
+        .route("/returnees/new", get(intake_pages::new_form))
+        .route("/returnees/{id}", get(intake_pages::view))
+        .route("/returnees/{id}/actions/{action}", post(intake_pages::act))
+        .route("/api/v1/returnees", post(intake_api::open))
+        .route("/api/v1/returnees/{id}", get(intake_api::read))
+        .route(
+            "/api/v1/returnees/{id}/services",
+            post(intake_api::add_service),
+        )
+        .route(
+            "/api/v1/returnees/{id}/services/{service}/actions/{step}",
+            post(intake_api::step_service),
+        )
+        .route(
+            "/api/v1/returnees/{id}/followups",
+            post(intake_api::add_followup),
+        )
+        .route(
+            "/api/v1/returnees/{id}/followups/{followup}/done",
+            post(intake_api::finish_followup),
+        )
+        .route("/api/v1/reintegration/queue", get(intake_api::queue))
+        .route("/reviews", get(grants_pages::reviews))
+        .route(
+            "/reviews/{id}",
+            get(grants_pages::review).post(grants_pages::submit_review),
+        )
         .route(
             "/api/v1/grant-calls",
             get(grants_api::calls).post(grants_api::open_call),

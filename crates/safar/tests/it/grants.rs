@@ -483,3 +483,131 @@ async fn only_the_right_roles_act_and_bad_calls_are_refused() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_pages_take_an_application_from_the_form_to_the_award() {
+    let app = TestApp::new().await;
+    let day = today(&app);
+    let (email, password) = app.user(Role::ReintegrationOfficer, "").await;
+    let officer_session = |app: &TestApp| {
+        let mut c = app.client();
+        let (email, password) = (email.clone(), password.clone());
+        async move {
+            let res = c
+                .post_form("/login", &[("email", &email), ("password", &password)])
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER);
+            c
+        }
+    };
+    let mut officer = officer_session(&app).await;
+    let mut reviewers = vec![];
+    let mut ids = vec![];
+    for _ in 0..3 {
+        let (client, id) = reviewer(&app).await;
+        reviewers.push(client);
+        ids.push(id);
+    }
+    let deadline = (day + time::Duration::days(3)).to_string();
+    let mut form = vec![
+        ("title", "Grants for returnees in Samarkand"),
+        ("description", ""),
+        ("budget", "50 000 000"),
+        ("max_award", "25 000 000"),
+        ("deadline", deadline.as_str()),
+        ("returned_within_months", "24"),
+        ("min_age", "18"),
+        ("max_age", "60"),
+        ("no_prior_award", "yes"),
+        ("criterion_0", "Viability"),
+        ("weight_0", "60"),
+        ("criterion_1", "Jobs"),
+        ("weight_1", "40"),
+        ("pass_mark", "2,5"),
+        ("reviewers_per_application", "3"),
+        ("first_tranche_percent", "60"),
+    ];
+    for id in &ids {
+        form.push(("reviewers", id.as_str()));
+    }
+    let res = officer.post_form("/grants/calls", &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let call_path = res.location().to_string();
+    let call = call_path.rsplit('/').next().unwrap().to_string();
+
+    // The returnee applies through the form and sees the check's result.
+    let recent = Some(day - time::Duration::days(60));
+    let (mut returnee, _) =
+        returnee(&app, 201, "1991-02-02", Gender::Female, "UZ-SA", recent).await;
+    let index = returnee.get("/grants").await;
+    assert!(index.body.contains("Grants for returnees in Samarkand"));
+    let plan_text =
+        "A small bakery near the bazaar: an oven, flour for three months, sales to two shops.";
+    let res = returnee
+        .post_form(
+            &format!("{call_path}/applications"),
+            &[
+                ("activity", "Bakery"),
+                ("sector_isco", "7533"),
+                ("location", "Registon ko‘chasi 3"),
+                ("plan", plan_text),
+                ("costs", "30 000 000"),
+                ("own_contribution", "10 000 000"),
+                ("requested", "20 000 000"),
+                ("jobs_expected", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let application_path = res.location().to_string();
+    let application = application_path.rsplit('/').next().unwrap().to_string();
+    let page = returnee.get(&application_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Bakery"));
+    // Bad sums come back on the form.
+    let res = returnee
+        .post_form(&format!("{call_path}/applications"), &[("costs", "a lot")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    app.clock.advance(4 * DAY_MS);
+    let mut officer = officer_session(&app).await;
+    let res = officer
+        .post_form(&format!("{call_path}/actions/close"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for (i, reviewer) in reviewers.iter_mut().enumerate() {
+        let path = format!("/reviews/{application}");
+        let page = reviewer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(!page.body.contains("Karimova"));
+        let score = if i == 0 { "5" } else { "4" };
+        let res = reviewer
+            .post_form(
+                &path,
+                &[("score_0", score), ("score_1", "3"), ("comment", "")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let res = officer
+        .post_form(&format!("{call_path}/actions/decide"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = officer.get(&call_path).await;
+    assert!(
+        page.body.contains("3.800"),
+        "mean of 4.2, 3.6 and 3.6 (weights 60/40): {}",
+        page.body
+    );
+    let res = officer
+        .post_form(&format!("{application_path}/actions/release-1"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let json = officer
+        .get(&format!("/api/v1/grant-calls/{call}/ranking"))
+        .await
+        .json();
+    assert_eq!(json["items"][0]["decision"], "awarded");
+    assert_eq!(json["items"][0]["status"], "disbursing");
+}

@@ -25,6 +25,7 @@ mod platform;
 mod privacy;
 mod recruiters;
 mod reference;
+mod returnees;
 mod routes;
 mod synthetic;
 mod vacancies;
