@@ -258,12 +258,6 @@ pub fn month_after(today: time::Date, months: i64) -> String {
     )
 }
 
-/// Plain text a person or a file wrote: no control characters, within `len` characters.
-pub fn clean_text(text: &str, len: std::ops::RangeInclusive<usize>) -> Option<String> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (len.contains(&text.chars().count()) && !text.chars().any(char::is_control)).then_some(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

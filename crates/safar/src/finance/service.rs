@@ -114,7 +114,7 @@ pub fn validate(input: &QuoteInput, today: time::Date) -> Result<Quote, Vec<Fiel
     if corridor.is_some_and(|c| !c.currencies.contains(&currency.as_str())) {
         errors.push(err("currency", "err-finance-currency"));
     }
-    let provider = model::clean_text(&input.provider, 2..=100);
+    let provider = crate::platform::text::clean_text(&input.provider, 2..=100);
     if provider.is_none() {
         errors.push(err("provider", "err-finance-provider"));
     }
@@ -136,7 +136,7 @@ pub fn validate(input: &QuoteInput, today: time::Date) -> Result<Quote, Vec<Fiel
     if quoted_on.is_none() {
         errors.push(err("quoted_on", "err-finance-date"));
     }
-    let source = model::clean_text(&input.source, 3..=300);
+    let source = crate::platform::text::clean_text(&input.source, 3..=300);
     if source.is_none() {
         errors.push(err("source", "err-finance-source"));
     }

@@ -79,7 +79,7 @@ fn date_field(
 
 async fn validate(db: &Db, clock: &Clock, input: &EventInput) -> ServiceResult<Event> {
     let mut errors = vec![];
-    let title = crate::finance::model::clean_text(&input.title, 3..=200);
+    let title = crate::platform::text::clean_text(&input.title, 3..=200);
     if title.is_none() {
         errors.push(err("title", "err-outreach-title"));
     }
@@ -100,7 +100,7 @@ async fn validate(db: &Db, clock: &Clock, input: &EventInput) -> ServiceResult<E
     {
         errors.push(err("district", "err-district"));
     }
-    let place = crate::finance::model::clean_text(&input.place, 2..=200);
+    let place = crate::platform::text::clean_text(&input.place, 2..=200);
     if place.is_none() {
         errors.push(err("place", "err-outreach-place"));
     }
@@ -266,7 +266,7 @@ fn optional_text(
     if text.trim().is_empty() {
         return String::new();
     }
-    crate::finance::model::clean_text(text, 1..=max).unwrap_or_else(|| {
+    crate::platform::text::clean_text(text, 1..=max).unwrap_or_else(|| {
         errors.push(err(field, "err-outreach-text"));
         String::new()
     })
@@ -336,7 +336,7 @@ pub async fn act(
     };
     let reason = match step {
         Step::Cancel => {
-            crate::finance::model::clean_text(&input.reason, 3..=500).unwrap_or_else(|| {
+            crate::platform::text::clean_text(&input.reason, 3..=500).unwrap_or_else(|| {
                 errors.push(err("reason", "err-outreach-reason"));
                 String::new()
             })

@@ -16,5 +16,6 @@ pub mod migrations;
 pub mod ops;
 pub mod settings;
 pub mod signing;
+pub mod text;
 pub mod usage;
 pub mod web;

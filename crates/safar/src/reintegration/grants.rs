@@ -27,7 +27,7 @@ fn today(clock: &Clock) -> time::Date {
 }
 
 fn clean(text: &str, len: std::ops::RangeInclusive<usize>) -> Option<String> {
-    crate::finance::model::clean_text(text, len)
+    crate::platform::text::clean_text(text, len)
 }
 
 /// A new call as sent (JSON) or typed (form). Sums are whole so'm.

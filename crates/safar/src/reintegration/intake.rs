@@ -75,7 +75,7 @@ fn clean(text: &str, max: usize) -> Option<String> {
     if text.trim().is_empty() {
         return Some(String::new());
     }
-    crate::finance::model::clean_text(text, 1..=max)
+    crate::platform::text::clean_text(text, 1..=max)
 }
 
 fn today(clock: &Clock) -> time::Date {
@@ -298,7 +298,7 @@ pub async fn add_service(
     if !SERVICES.contains(&input.service.as_str()) {
         errors.push(err("service", "err-returnee-service"));
     }
-    let provider = crate::finance::model::clean_text(&input.provider, 2..=200);
+    let provider = crate::platform::text::clean_text(&input.provider, 2..=200);
     if provider.is_none() {
         errors.push(err("provider", "err-returnee-provider"));
     }
@@ -368,7 +368,7 @@ pub async fn step_service(
         return Err(ServiceError::Conflict("err-returnee-step"));
     }
     let needs_outcome = matches!(to, "done" | "declined");
-    let outcome = crate::finance::model::clean_text(&input.outcome, 3..=1_000);
+    let outcome = crate::platform::text::clean_text(&input.outcome, 3..=1_000);
     if needs_outcome && outcome.is_none() {
         return Err(ServiceError::invalid("outcome", "err-returnee-outcome"));
     }
@@ -412,7 +412,7 @@ pub async fn add_followup(
     if due_on.is_none() {
         errors.push(err("due_on", "err-returnee-followup-date"));
     }
-    let note = crate::finance::model::clean_text(&input.note, 3..=500);
+    let note = crate::platform::text::clean_text(&input.note, 3..=500);
     if note.is_none() {
         errors.push(err("note", "err-returnee-note"));
     }
@@ -452,7 +452,7 @@ pub async fn finish_followup(
         .into_iter()
         .find(|f| f.id == followup_id)
         .ok_or(ServiceError::NotFound)?;
-    let note = crate::finance::model::clean_text(&input.note, 3..=500)
+    let note = crate::platform::text::clean_text(&input.note, 3..=500)
         .ok_or(ServiceError::invalid("note", "err-returnee-note"))?;
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
