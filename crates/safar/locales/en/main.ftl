@@ -1632,3 +1632,4 @@ err-returnee-step = The service or follow-up is not at the step this needs; relo
 err-returnee-outcome = Write the outcome (3–1,000 characters).
 err-returnee-followup-date = Enter a date (YYYY-MM-DD), today or later.
 err-returnee-note = Write a note (3–500 characters).
+err-grant-own = This is your own application: declare the conflict instead.

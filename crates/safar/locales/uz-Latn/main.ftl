@@ -1633,3 +1633,4 @@ err-grant-visit-date = Tashrif kunini kiriting (YYYY-MM-DD, kelajakdagi sana ema
 err-grant-visit-month = Tashrif 6 yoki 12 oydan keyin o‘tkaziladi.
 err-grant-revenue = Tushum oralig‘ini tanlang.
 err-grant-visited = Bu tashrif allaqachon qayd etilgan.
+err-grant-own = Bu sizning o‘z arizangiz: manfaatlar to‘qnashuvini bildiring.

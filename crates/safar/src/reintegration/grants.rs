@@ -155,13 +155,14 @@ async fn validate_call(db: &Db, clock: &Clock, input: &CallInput) -> ServiceResu
     if deadline.is_none() {
         errors.push(err("deadline", "err-grant-deadline"));
     }
+    // Each weight is checked before they are added up (no sum of huge numbers).
     let criteria_ok = !input.criteria.is_empty()
         && input.criteria.len() <= 10
-        && input.criteria.iter().map(|c| c.weight).sum::<i64>() == 100
         && input
             .criteria
             .iter()
-            .all(|c| (1..=100).contains(&c.weight) && clean(&c.name, 2..=200).is_some());
+            .all(|c| (1..=100).contains(&c.weight) && clean(&c.name, 2..=200).is_some())
+        && input.criteria.iter().map(|c| c.weight).sum::<i64>() == 100;
     if !criteria_ok {
         errors.push(err("criteria", "err-grant-criteria"));
     }
@@ -369,7 +370,7 @@ async fn validate_application(
     if clean(&input.location, 2..=200).is_none() {
         errors.push(err("location", "err-grant-location"));
     }
-    if clean(&input.plan, 50..=8_000).is_none() {
+    if clean(&input.plan, 50..=8_000).is_none() || input.plan.chars().count() > 10_000 {
         errors.push(err("plan", "err-grant-plan"));
     }
     if !(1..=MAX_SUM).contains(&input.costs) {
@@ -378,7 +379,7 @@ async fn validate_application(
     if !(0..=input.costs.max(0)).contains(&input.own_contribution) {
         errors.push(err("own_contribution", "err-grant-contribution"));
     }
-    let needed = input.costs - input.own_contribution;
+    let needed = input.costs.saturating_sub(input.own_contribution);
     if !(1..=call.max_award).contains(&input.requested) || input.requested > needed.max(0) {
         errors.push(err("requested", "err-grant-requested"));
     }
@@ -523,7 +524,11 @@ pub async fn override_eligibility(
     }
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
-    if !store::step_application(&mut tx, id, &[from], to, now).await? {
+    // Only while the call takes applications: once closed, an application set eligible
+    // would never be reviewed. The guarded update also waits for a closing in progress.
+    if !store::step_call(&mut tx, &app.call_id, "open", "open", now).await?
+        || !store::step_application(&mut tx, id, &[from], to, now).await?
+    {
         return Err(ServiceError::Conflict("err-grant-step"));
     }
     store::set_override(&mut tx, id, &reason).await?;
@@ -569,7 +574,10 @@ pub async fn close_call(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> Serv
         return Err(ServiceError::Conflict("err-grant-call-step"));
     }
     for (i, app) in eligible.iter().enumerate() {
-        store::step_application(&mut tx, &app.id, &["eligible"], "in_review", now).await?;
+        // Changed since read (an override): not sent to review.
+        if !store::step_application(&mut tx, &app.id, &["eligible"], "in_review", now).await? {
+            continue;
+        }
         for k in 0..per_application {
             let reviewer = &committee[(i * per_application + k) % committee.len()];
             store::assign(&mut tx, &app.id, reviewer, now).await?;
@@ -707,6 +715,11 @@ pub async fn review(
     if app.status != "in_review" {
         return Err(ServiceError::Conflict("err-grant-step"));
     }
+    let own = crate::people::service::own_person_id(db, actor).await?;
+    if own.as_deref() == Some(app.person_id.as_str()) && !input.conflict {
+        // A reviewer's own application is the plainest conflict of interest.
+        return Err(ServiceError::Conflict("err-grant-own"));
+    }
     let call = store::call(db, &app.call_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -743,6 +756,11 @@ pub async fn review(
     };
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
+    // Take the application's row first, so that the last two reviews submitted at the same
+    // time are counted one after the other and one of them marks it scored.
+    if !store::step_application(&mut tx, application_id, &["in_review"], "in_review", now).await? {
+        return Err(ServiceError::Conflict("err-grant-step"));
+    }
     if !store::close_review(&mut tx, &review, now).await? {
         return Err(ServiceError::Conflict("err-grant-reviewed"));
     }

@@ -18,18 +18,17 @@ use crate::platform::access::Permission;
 use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{
-    Fields, FormErrors, field, fields, page, parse_amount, status_of,
-};
+use crate::platform::web::forms::{Fields, FormErrors, field, fields, page, status_of};
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 
-/// A whole number typed in a form: 0 when empty, -1 (refused by the service) when not a
-/// number.
+/// A whole number typed in a form (`30 000 000`, `1,500`): 0 when empty, -1 (refused by
+/// the service) when not a whole number — `30 000 000.00` is not read as three billion.
 fn number(form: &Fields, name: &str) -> i64 {
-    match parse_amount(&field(form, name)) {
-        Ok(v) => v.unwrap_or(0),
-        Err(_) => -1,
+    match crate::finance::model::parse_money(&field(form, name)) {
+        Ok(None) => 0,
+        Ok(Some(hundredths)) if hundredths % 100 == 0 => hundredths / 100,
+        _ => -1,
     }
 }
 
@@ -166,7 +165,7 @@ fn call_input(form: &Fields) -> CallInput {
             let weight = field(form, &format!("weight_{i}"));
             (!name.trim().is_empty() || !weight.trim().is_empty()).then(|| Criterion {
                 name,
-                weight: parse_amount(&weight).ok().flatten().unwrap_or(-1),
+                weight: weight.trim().parse().unwrap_or(-1),
             })
         })
         .collect();
@@ -359,6 +358,8 @@ pub async fn add_reviewer(
 struct ApplicationPage {
     page: Page,
     award: Award,
+    /// The call still takes applications (the eligibility override is open).
+    open_call: bool,
     reviews: Vec<Review>,
     committee: Vec<(String, String)>,
     officer: bool,
@@ -431,10 +432,16 @@ async fn application_page(
         (vec![], vec![])
     };
     let title = award.application.activity.clone();
+    let open_call = store::call(&st.db, &award.application.call_id)
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|c| c.status == "open");
     page(
         status_of(&errors),
         ApplicationPage {
             page: Page::new(ctx, &title),
+            open_call,
             award,
             reviews,
             committee,

@@ -496,7 +496,8 @@ pub async fn close_review(tx: &mut Tx, r: &Review, now: i64) -> Result<bool, sql
 }
 
 /// The submitted weighted scores of an application (read inside the transaction that
-/// submits one, so two last reviews at once both see each other).
+/// submits one, after the application's row was taken, so the last two reviews submitted
+/// at once are counted one after the other).
 pub async fn submitted_scores(tx: &mut Tx, application_id: &str) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query(
         "SELECT weighted FROM grant_reviews WHERE application_id = $1 AND status = 'submitted' \

@@ -369,7 +369,8 @@ pub async fn step_service(
     }
     let needs_outcome = matches!(to, "done" | "declined");
     let outcome = crate::platform::text::clean_text(&input.outcome, 3..=1_000);
-    if needs_outcome && outcome.is_none() {
+    let sent = !input.outcome.trim().is_empty();
+    if (needs_outcome || sent) && outcome.is_none() {
         return Err(ServiceError::invalid("outcome", "err-returnee-outcome"));
     }
     let outcome = outcome.unwrap_or(service.outcome.clone());

@@ -227,6 +227,13 @@ async fn a_call_goes_from_applications_to_awards_tranches_and_outcomes() {
         app.count("SELECT COUNT(*) AS n FROM grant_reviews").await,
         12
     );
+    // Once closed, an ineligible application can no longer be set eligible: it would never
+    // be reviewed.
+    let late_override = format!("/api/v1/grant-applications/{}/eligibility", ids[4]);
+    assert_eq!(
+        officer.post_json(&late_override, &reason).await.status,
+        StatusCode::CONFLICT
+    );
 
     // Reviewers see the plan, not who applied, and nobody else's scores before their own.
     let seen = r1.get(&format!("/api/v1/reviews/{}", ids[0])).await;
@@ -440,6 +447,10 @@ async fn only_the_right_roles_act_and_bad_calls_are_refused() {
         (
             "criteria",
             json!({"criteria": [{"name": "Only", "weight": 90}]}),
+        ),
+        (
+            "criteria",
+            json!({"criteria": [{"name": "Huge", "weight": i64::MAX}, {"name": "Huger", "weight": i64::MAX}]}),
         ),
         ("deadline", json!({"deadline": "2001-01-01"})),
         ("pass_mark", json!({"pass_mark": 7.5})),
