@@ -266,12 +266,6 @@ pub async fn read(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceRes
     })
 }
 
-/// A person's intakes, newest first (officers in scope).
-pub async fn of_person(db: &Db, actor: &Actor, person_id: &str) -> ServiceResult<Vec<Intake>> {
-    person_in_scope(db, actor, person_id).await?;
-    Ok(store::intakes_of_person(db, person_id).await?)
-}
-
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ServiceInput {
     /// A code of the reintegration services, e.g. `RS-TRN`.

@@ -50,17 +50,6 @@ pub async fn intake(db: &Db, id: &str) -> Result<Option<Intake>, sqlx::Error> {
         .transpose()
 }
 
-pub async fn intakes_of_person(db: &Db, person_id: &str) -> Result<Vec<Intake>, sqlx::Error> {
-    let sql = format!("{INTAKE} WHERE person_id = $1 ORDER BY created_at DESC");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(person_id)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(intake_from_row)
-        .collect()
-}
-
 pub async fn insert_intake(
     tx: &mut Tx,
     i: &Intake,
