@@ -59,6 +59,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     let intakes = crate::reintegration::intake_demo::populate(&db, &Clock::default()).await?;
     println!("returnees: {intakes} intakes with service plans in several states and follow-ups");
+    let courses = crate::reintegration::courses_demo::populate(&db, &Clock::default()).await?;
+    println!(
+        "courses: {courses} in the catalogue, two finished with outcomes at 3 and 6 months, enrolments from plans"
+    );
     let events = crate::outreach::demo::populate(&db, &Clock::default()).await?;
     println!("awareness events: {events} in all 14 regions, reported, held, planned and cancelled");
     if args.no_serve {

@@ -78,6 +78,7 @@ impl Role {
                 PrepareDeparture,
                 FollowCases,
                 ApplyForGrants,
+                EnrolInCourses,
             ],
             Role::Admin => &[
                 OwnAccount,
@@ -284,9 +285,12 @@ pub enum Permission {
     ReviewGrants,
     /// Apply to grant calls and follow one's applications (citizens).
     ApplyForGrants,
-    /// Returnee intake, needs assessment, service plans and follow-ups (reintegration
-    /// officers, scoped by the person's region or district).
+    /// Returnee intake, needs assessment, service plans and follow-ups, and the retraining
+    /// course catalogue and its trainees (reintegration officers, scoped by the person's or
+    /// the course's region or district).
     ManageReintegration,
+    /// Enrol in retraining courses and follow one's enrolments (citizens).
+    EnrolInCourses,
 }
 
 impl Permission {
@@ -304,6 +308,7 @@ impl Permission {
                 | Permission::PublishGuidance
                 | Permission::ReviewGrants
                 | Permission::ApplyForGrants
+                | Permission::EnrolInCourses
         )
     }
 }

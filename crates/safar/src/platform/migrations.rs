@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0021_outreach"),
     migration!("0022_grants"),
     migration!("0023_returnees"),
+    migration!("0024_courses"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

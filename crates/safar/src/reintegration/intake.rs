@@ -237,7 +237,8 @@ pub struct IntakeView {
     pub followups: Vec<FollowUp>,
 }
 
-async fn intake_in_scope(
+/// The intake and the role the actor acts in, when it is in their scope.
+pub(super) async fn intake_in_scope(
     db: &Db,
     actor: &Actor,
     id: &str,

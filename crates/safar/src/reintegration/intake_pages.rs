@@ -174,6 +174,8 @@ pub async fn open(State(st): State<AppState>, ctx: Ctx, Form(form): Form<Fields>
 struct ViewPage {
     page: Page,
     v: IntakeView,
+    /// Courses of the returnee's region still taking enrolments, for the retraining service.
+    courses: Vec<super::courses_store::Course>,
     services: [&'static str; 14],
     screen: [&'static str; 5],
     form: Fields,
@@ -192,6 +194,10 @@ impl ViewPage {
             "in_progress" => vec!["done", "decline"],
             _ => vec![],
         }
+    }
+    /// Whether a service can be turned into a course enrolment from this page.
+    fn enrols(&self, service: &str, status: &str) -> bool {
+        service == "RS-TRN" && matches!(status, "planned" | "referred") && !self.courses.is_empty()
     }
     fn needs_outcome(&self, step: &str) -> bool {
         matches!(step, "done" | "decline")
@@ -222,12 +228,20 @@ async fn view_page(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
+    let day = crate::recruiters::service::today(&st.clock);
+    let courses = super::courses::catalogue(&st.db, &st.clock, &v.intake.region, "")
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| super::courses::enrolment_open(c, day))
+        .collect();
     let title = ctx.tr.t("returnee-intake");
     page(
         status_of(&errors),
         ViewPage {
             page: Page::new(ctx, &title),
             v,
+            courses,
             services: SERVICES,
             screen: SCREEN,
             form,
@@ -237,7 +251,8 @@ async fn view_page(
     )
 }
 
-/// The forms of the intake page: `service`, `step-{service id}-{step}`, `followup`,
+/// The forms of the intake page: `service`, `step-{service id}-{step}`,
+/// `enrol-{service id}` (a course for the retraining service), `followup`,
 /// `done-{follow-up id}`.
 pub async fn act(
     State(st): State<AppState>,
@@ -270,6 +285,11 @@ pub async fn act(
             outcome: field(&form, "outcome"),
         };
         intake::step_service(db, clock, actor, &id, service, step, &input)
+            .await
+            .map(|_| ())
+    } else if let Some(service) = action.strip_prefix("enrol-") {
+        let course = field(&form, "course");
+        super::courses::enrol_from_plan(db, clock, actor, &id, service, &course)
             .await
             .map(|_| ())
     } else if let Some(followup) = action.strip_prefix("done-") {

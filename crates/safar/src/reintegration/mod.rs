@@ -1,9 +1,15 @@
 //! Return and restart: returnee intake with a needs assessment, service plans and
 //! follow-ups (`intake`), and small-business grant programmes for returnees (calls,
 //! eligibility, committee review, ranking and awards, tranches, monitoring, outcomes —
-//! `grants`). Retraining courses join this module next.
+//! `grants`), and the retraining course catalogue with enrolments, completion and outcomes
+//! at 3 and 6 months (`courses`).
 //! Other modules call the services; never the tables.
 
+pub mod courses;
+pub mod courses_api;
+pub mod courses_demo;
+pub mod courses_pages;
+pub mod courses_store;
 pub mod grants;
 pub mod grants_api;
 pub mod grants_demo;
@@ -27,10 +33,43 @@ const MANAGE: Access = Access::Perm(Permission::ManageGrants);
 const RETURNEES: Access = Access::Perm(Permission::ManageReintegration);
 const REVIEW: Access = Access::Perm(Permission::ReviewGrants);
 const APPLY: Access = Access::Perm(Permission::ApplyForGrants);
+const ENROL: Access = Access::Perm(Permission::EnrolInCourses);
 const CALL: &str = "/api/v1/grant-calls/no-such-call";
 const APPLICATION: &str = "/api/v1/grant-applications/no-such-application";
 
 pub const ROUTES: &[Route] = &[
+    Route::new("GET", "/courses", Access::Public),
+    Route::new("GET", "/courses/new", RETURNEES),
+    Route::new("POST", "/courses", RETURNEES),
+    Route::new("GET", "/courses/{id}", Access::Public).example("/courses/no-such-course"),
+    Route::new("POST", "/courses/{id}/enrol", ENROL).example("/courses/no-such-course/enrol"),
+    Route::new(
+        "POST",
+        "/courses/{id}/enrolments/{enrolment}/actions/{action}",
+        RETURNEES,
+    )
+    .example("/courses/no-such-course/enrolments/none/actions/complete"),
+    Route::new("GET", "/api/v1/public/courses", Access::Public),
+    Route::new("GET", "/api/v1/public/courses/{id}", Access::Public)
+        .example("/api/v1/public/courses/no-such-course"),
+    Route::new("POST", "/api/v1/courses", RETURNEES),
+    Route::new("GET", "/api/v1/courses/{id}/trainees", RETURNEES)
+        .example("/api/v1/courses/no-such-course/trainees"),
+    Route::new("POST", "/api/v1/courses/{id}/enrolments", ENROL)
+        .example("/api/v1/courses/no-such-course/enrolments"),
+    Route::new(
+        "POST",
+        "/api/v1/returnees/{id}/services/{service}/enrolment",
+        RETURNEES,
+    )
+    .example("/api/v1/returnees/no-such-intake/services/none/enrolment"),
+    Route::new(
+        "POST",
+        "/api/v1/course-enrolments/{id}/actions/{action}",
+        RETURNEES,
+    )
+    .example("/api/v1/course-enrolments/none/actions/complete"),
+    Route::new("GET", "/api/v1/my/course-enrolments", ENROL),
     Route::new("GET", "/grants", Access::SignedIn),
     Route::new("GET", "/grants/calls/new", MANAGE),
     Route::new("POST", "/grants/calls", MANAGE),
@@ -114,6 +153,34 @@ pub const ROUTES: &[Route] = &[
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/courses",
+            get(courses_pages::list).post(courses_pages::create),
+        )
+        .route("/courses/new", get(courses_pages::new_form))
+        .route("/courses/{id}", get(courses_pages::view))
+        .route("/courses/{id}/enrol", post(courses_pages::enrol))
+        .route(
+            "/courses/{id}/enrolments/{enrolment}/actions/{action}",
+            post(courses_pages::step),
+        )
+        .route("/api/v1/public/courses", get(courses_api::catalogue))
+        .route("/api/v1/public/courses/{id}", get(courses_api::course))
+        .route("/api/v1/courses", post(courses_api::create))
+        .route("/api/v1/courses/{id}/trainees", get(courses_api::trainees))
+        .route(
+            "/api/v1/courses/{id}/enrolments",
+            post(courses_api::enrol_self),
+        )
+        .route(
+            "/api/v1/returnees/{id}/services/{service}/enrolment",
+            post(courses_api::enrol_from_plan),
+        )
+        .route(
+            "/api/v1/course-enrolments/{id}/actions/{action}",
+            post(courses_api::step),
+        )
+        .route("/api/v1/my/course-enrolments", get(courses_api::mine))
         .route("/grants", get(grants_pages::index))
         .route("/grants/calls/new", get(grants_pages::new_call))
         .route("/grants/calls", post(grants_pages::open_call))

@@ -29,7 +29,7 @@ async fn user_id(app: &TestApp, email: &str) -> String {
 
 /// A client holding an API token of the user `email` (tokens outlive the days a call
 /// runs; sessions do not).
-async fn with_token(app: &TestApp, email: &str) -> Client {
+pub(crate) async fn with_token(app: &TestApp, email: &str) -> Client {
     let console = safar::platform::access::Actor::console();
     let token =
         safar::accounts::service::create_token(&app.db, &app.clock, &console, email, "test")
@@ -48,7 +48,7 @@ async fn reviewer(app: &TestApp) -> (Client, String) {
 
 /// A returnee with a citizen account linked to their person record, back from Russia on
 /// `returned` (if any): (client, person id).
-async fn returnee(
+pub(crate) async fn returnee(
     app: &TestApp,
     tail: u32,
     birth: &str,

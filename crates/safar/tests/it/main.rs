@@ -11,6 +11,7 @@ mod case_work;
 mod cases;
 mod cli;
 mod complaints;
+mod courses;
 mod details;
 mod finance;
 mod grants;

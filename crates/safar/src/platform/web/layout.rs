@@ -53,6 +53,8 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/money/quotes", "nav-money-quotes", Some(Permission::ManageQuotes)),
     ("/outreach", "nav-outreach", Some(Permission::ManageOutreach)),
     ("/returnees", "nav-returnees", Some(Permission::ManageReintegration)),
+    ("/courses", "nav-courses", Some(Permission::ManageReintegration)),
+    ("/courses", "nav-courses", Some(Permission::EnrolInCourses)),
     ("/grants", "nav-grants", Some(Permission::ManageGrants)),
     ("/grants", "nav-grants", Some(Permission::ApplyForGrants)),
     ("/reviews", "nav-reviews", Some(Permission::ReviewGrants)),
