@@ -1,7 +1,7 @@
 // Return and restart, the officer's and the committee's pages: the returnee queue and an
 // intake with its plan, the intake form, the grant calls, a decided call's ranking and an
 // award's tranches and visits, the call form, and a reviewer's list — each passes axe.
-// (The whole of journey 4 in one browser run waits for the retraining courses.)
+// (Journey 4 end to end, from intake to the six-month visit, is journey4.test.js.)
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

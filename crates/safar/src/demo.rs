@@ -53,9 +53,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     let quotes = crate::finance::demo::populate(&db, &Clock::default()).await?;
     println!("remittance comparison: {quotes} invented quotes (marked demo) in every corridor");
-    let applications = crate::reintegration::grants_demo::populate(&db, &Clock::default()).await?;
+    let (applications, returnees) =
+        crate::reintegration::grants_demo::populate(&db, &Clock::default()).await?;
+    append_accounts(&args.data_dir.join("demo-accounts.txt"), &returnees)?;
     println!(
-        "grants: one call decided (three reviewers, awards, tranches, monitoring) and one open; {applications} applications"
+        "grants: one call decided (three reviewers, awards, tranches, monitoring), one in review waiting for the committee, one open; {applications} applications"
     );
     let intakes = crate::reintegration::intake_demo::populate(&db, &Clock::default()).await?;
     println!("returnees: {intakes} intakes with service plans in several states and follow-ups");
@@ -230,6 +232,14 @@ async fn create_users(db: &Db, clock: &Clock) -> anyhow::Result<String> {
         let _ = writeln!(out, "{label}\t{email}\t{password}");
     }
     Ok(out)
+}
+
+/// Adds accounts made by a module's demo (e.g. the returnees of the grant demo).
+fn append_accounts(path: &Path, accounts: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(accounts.as_bytes())?;
+    Ok(())
 }
 
 fn write_accounts_file(path: &Path, accounts: &str) -> anyhow::Result<()> {

@@ -1699,3 +1699,7 @@ err-course-step = The enrolment is not at the step this needs; reload the page.
 err-course-months = Outcomes are recorded at 3 or 6 months.
 err-course-outcome = Choose the trainee's situation.
 err-course-not-due = This outcome is not due yet: it is recorded 3 or 6 months after the course was completed.
+grants-cancel = Cancel the award
+grants-cancel-reason = Why the award was cancelled
+err-grant-cancel-reason = Say why the award is cancelled (5–1,000 characters); the applicant will read it.
+err-grant-visit-early = A visit cannot be dated before the first tranche was paid, nor the 12-month visit before the 6-month one.

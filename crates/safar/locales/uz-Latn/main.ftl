@@ -1700,3 +1700,7 @@ err-course-step = Yozilish bu amal uchun kerakli bosqichda emas; sahifani yangil
 err-course-months = Natija 3 yoki 6 oydan keyin qayd etiladi.
 err-course-outcome = Tinglovchining holatini tanlang.
 err-course-not-due = Bu natija muddati hali kelmagan: u kurs tamomlangandan 3 yoki 6 oy o‘tib qayd etiladi.
+grants-cancel = Grantni bekor qilish
+grants-cancel-reason = Grant bekor qilinish sababi
+err-grant-cancel-reason = Grant nima uchun bekor qilinayotganini yozing (5–1000 belgi); arizachi buni o‘qiydi.
+err-grant-visit-early = Tashrif sanasi birinchi transh to‘langan kundan oldin, 12 oylik tashrif esa 6 oylik tashrifdan oldin bo‘lishi mumkin emas.

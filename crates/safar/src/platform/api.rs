@@ -142,6 +142,7 @@ pub fn router() -> Router<AppState> {
         crate::reintegration::grants_api::assign_reviewer,
         crate::reintegration::grants_api::release,
         crate::reintegration::grants_api::visit,
+        crate::reintegration::grants_api::cancel,
         crate::reintegration::grants_api::reviews,
         crate::reintegration::grants_api::for_review,
         crate::reintegration::grants_api::review,

@@ -39,6 +39,25 @@ impl ServiceError {
         ServiceError::Invalid(vec![FieldError { field, message }])
     }
 
+    /// The field errors under the name a page's form uses (a page with two date fields, or
+    /// two reason fields, names them apart).
+    pub fn renamed(self, from: &str, to: &'static str) -> Self {
+        match self {
+            ServiceError::Invalid(fields) => ServiceError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|mut f| {
+                        if f.field == from {
+                            f.field = to;
+                        }
+                        f
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ServiceError::Access(AccessError::Unauthenticated) => StatusCode::UNAUTHORIZED,

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0022_grants"),
     migration!("0023_returnees"),
     migration!("0024_courses"),
+    migration!("0025_grant_cancel"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

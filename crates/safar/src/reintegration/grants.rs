@@ -450,6 +450,10 @@ pub async fn apply(
         ..Application::default()
     };
     let mut tx = db.begin().await?;
+    // Take the call's row: closing it waits for this application, or this one is refused.
+    if !store::step_call(&mut tx, &call.id, "open", "open", now).await? {
+        return Err(ServiceError::Conflict("err-grant-closed"));
+    }
     if !store::insert_application(&mut tx, &application, now).await? {
         return Err(ServiceError::Conflict("err-grant-applied"));
     }
@@ -563,16 +567,18 @@ pub async fn close_call(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> Serv
     if committee.len() < per_application {
         return Err(ServiceError::Conflict("err-grant-committee-small"));
     }
-    let eligible: Vec<Application> = store::applications_of_call(db, id)
-        .await?
-        .into_iter()
-        .filter(|a| a.status == "eligible")
-        .collect();
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
     if !store::step_call(&mut tx, id, "open", "review", now).await? {
         return Err(ServiceError::Conflict("err-grant-call-step"));
     }
+    // Read once the call's row is ours: an application sent at this very moment is either
+    // in this list or refused (`apply` takes the same row and needs it open).
+    let eligible: Vec<Application> = store::applications_of_call_on(&mut *tx, id)
+        .await?
+        .into_iter()
+        .filter(|a| a.status == "eligible")
+        .collect();
     for (i, app) in eligible.iter().enumerate() {
         // Changed since read (an override): not sent to review.
         if !store::step_application(&mut tx, &app.id, &["eligible"], "in_review", now).await? {
@@ -1135,6 +1141,13 @@ pub async fn record_visit(
     if app.status != from {
         return Err(ServiceError::Conflict("err-grant-step"));
     }
+    let earliest = earliest_visit(db, id, input.month).await?;
+    if visited_on
+        .zip(earliest)
+        .is_some_and(|(day, first)| day < first)
+    {
+        return Err(ServiceError::invalid("visited_on", "err-grant-visit-early"));
+    }
     let visit = Visit {
         id: new_id(),
         month: input.month,
@@ -1155,6 +1168,60 @@ pub async fn record_visit(
     let event = Event::new("grant.visit", "grant_application", id).with(
         json!({ "month": visit.month, "operating": visit.operating, "jobs": visit.jobs_created }),
     );
+    audit::append(&mut tx, actor, acting, now, event).await?;
+    tx.commit().await?;
+    award(db, clock, actor, id).await
+}
+
+/// The first day a visit can be dated: the 6-month visit not before the first tranche was
+/// paid (there is no business to see before the money), the 12-month one not before the
+/// 6-month visit.
+async fn earliest_visit(db: &Db, id: &str, month: i64) -> ServiceResult<Option<time::Date>> {
+    if month == 12 {
+        let visits = store::visits(db, id).await?;
+        let six = visits.iter().find(|v| v.month == 6);
+        return Ok(six.and_then(|v| crate::people::model::parse_date(&v.visited_on)));
+    }
+    let tranches = store::tranches(db, id).await?;
+    let paid = tranches
+        .iter()
+        .find(|t| t.number == 1)
+        .and_then(|t| t.released_at);
+    Ok(paid
+        .and_then(|ms| time::OffsetDateTime::from_unix_timestamp(ms / 1000).ok())
+        .map(|t| t.date()))
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct CancelInput {
+    /// Why the award is cancelled (5–1,000 characters); the applicant reads it.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Cancels an award while it is paid out or monitored — the business closed, the money was
+/// misused, the returnee withdrew: no further tranche is released, the reason is recorded
+/// for the applicant, and the award stays in the ranking as the committee decided it.
+pub async fn cancel_award(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    id: &str,
+    input: &CancelInput,
+) -> ServiceResult<Award> {
+    let acting = actor.require(Permission::ManageGrants)?;
+    let app = store::application(db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let reason = clean(&input.reason, 5..=1_000)
+        .ok_or(ServiceError::invalid("reason", "err-grant-cancel-reason"))?;
+    let now = clock.now_ms();
+    let mut tx = db.begin().await?;
+    if !store::cancel(&mut tx, id, &reason, now).await? {
+        return Err(ServiceError::Conflict("err-grant-step"));
+    }
+    let event = Event::new("grant.award.cancel", "grant_application", id)
+        .with(json!({ "status_was": app.status, "reason": reason }));
     audit::append(&mut tx, actor, acting, now, event).await?;
     tx.commit().await?;
     award(db, clock, actor, id).await

@@ -8,7 +8,8 @@ use http::StatusCode;
 use serde_json::json;
 
 use super::grants::{
-    self, ApplicationInput, Award, CallInput, ForReview, Outcomes, Ranking, ReviewInput, VisitInput,
+    self, ApplicationInput, Award, CallInput, CancelInput, ForReview, Outcomes, Ranking,
+    ReviewInput, VisitInput,
 };
 use super::grants_store::{Application, Call, Review};
 use crate::platform::api::Problem;
@@ -221,6 +222,20 @@ pub async fn visit(
     Json(body): Json<VisitInput>,
 ) -> Response {
     reply(grants::record_visit(&st.db, &st.clock, &ctx.actor, &id, &body).await)
+}
+
+/// Cancels an award while it is paid out or monitored, with the reason the applicant reads.
+#[utoipa::path(post, path = "/api/v1/grant-applications/{id}/cancel", tag = "grants",
+    params(("id" = String, Path)), request_body = CancelInput,
+    responses((status = 200, body = Award), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<CancelInput>,
+) -> Response {
+    reply(grants::cancel_award(&st.db, &st.clock, &ctx.actor, &id, &body).await)
 }
 
 /// The reviews assigned to the caller.

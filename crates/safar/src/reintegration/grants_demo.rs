@@ -1,6 +1,7 @@
 //! Demo grant programme: a committee of three reviewers, eight returnees with accounts
 //! linked to their registry records, a first round already decided (awards paid out,
-//! visited, one completed, one waiting for its visit) and a second round open now.
+//! visited, one completed, one waiting for its visit), a pilot round closed two days ago
+//! whose applications wait for the committee, and a second round open now.
 //! Everything goes through the grant services, as an officer at the console, the
 //! returnees from their own accounts and the reviewers from theirs, so the audit log
 //! holds the demo as it would hold real work.
@@ -170,19 +171,26 @@ const SCORES: [[[i64; 3]; COMMITTEE]; FIRST_ROUND] = [
 
 /// A returnee of the demo: their registry record, their account and their plan.
 struct Returnee {
+    /// The accounts-file line: label, e-mail, password.
+    login: String,
     person: PersonRow,
     actor: Actor,
     business: &'static Business,
 }
 
-/// Creates the grant demo; returns how many applications were made.
-pub async fn populate(db: &Db, clock: &Clock) -> anyhow::Result<usize> {
+/// Creates the grant demo; returns how many applications were made and the returnees'
+/// sign-ins as lines of the demo accounts file.
+pub async fn populate(db: &Db, clock: &Clock) -> anyhow::Result<(usize, String)> {
     let committee = committee(db, clock).await?;
     let returnees = returnees(db, clock).await?;
     let (first, second) = returnees.split_at(returnees.len().min(FIRST_ROUND));
     let decided = first_round(db, clock, &committee, first).await?;
-    let open = open_round(db, clock, &committee, second).await?;
-    Ok(decided + open)
+    let in_review = review_round(db, clock, &committee, second).await?;
+    // The first of them is left free to apply to the open round from their own account
+    // (the browser walk of journey 4 does).
+    let open = open_round(db, clock, &committee, second.get(1..).unwrap_or_default()).await?;
+    let logins = returnees.iter().map(|r| r.login.as_str()).collect();
+    Ok((decided + in_review + open, logins))
 }
 
 /// Service errors say "invalid input"; the fields say which, which a demo run needs.
@@ -200,14 +208,15 @@ fn set_days_ago(past: &Clock, clock: &Clock, days: i64) {
     past.advance(clock.offset_ms() - days * DAY_MS - past.offset_ms());
 }
 
-/// An account with one role, created as the console creates demo users.
+/// An account with one role, created as the console creates demo users: (user id,
+/// password).
 async fn create_account(
     db: &Db,
     clock: &Clock,
     email: &str,
     name: &str,
     role: Role,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, String)> {
     let form = NewStaff {
         email: email.to_string(),
         display_name: name.to_string(),
@@ -215,9 +224,10 @@ async fn create_account(
         scope: String::new(),
         password: readable_password(),
     };
-    accounts::create_user(db, clock, &Actor::console(), &form)
+    let user = accounts::create_user(db, clock, &Actor::console(), &form)
         .await
-        .map_err(|e| failed(&format!("creating {email}"), e))
+        .map_err(|e| failed(&format!("creating {email}"), e))?;
+    Ok((user, form.password))
 }
 
 /// The actor a signed-in user would be, with the roles the database gives them.
@@ -367,9 +377,10 @@ async fn returnees(db: &Db, clock: &Clock) -> anyhow::Result<Vec<Returnee>> {
         record_stay(db, clock, &person.id, business, stay(n)).await?;
         let email = format!("returnee{}@demo.example.org", n + 1);
         let name = display_name(&person, n);
-        let user = create_account(db, clock, &email, &name, Role::Citizen).await?;
+        let (user, password) = create_account(db, clock, &email, &name, Role::Citizen).await?;
         link(db, clock, &user, &person.id).await?;
         out.push(Returnee {
+            login: format!("returnee{}\t{email}\t{password}\n", n + 1),
             actor: actor(db, &user).await?,
             person,
             business,
@@ -569,6 +580,42 @@ async fn pay_and_monitor(
             .map_err(|e| failed("recording a twelve-month visit", e))?;
     }
     Ok(())
+}
+
+/// A pilot round whose deadline has just passed: the remaining returnees applied, the
+/// officer closed it, and their applications wait for the committee's scores — so the
+/// reviewers, the decision, the tranches and the visits can be walked through today.
+async fn review_round(
+    db: &Db,
+    clock: &Clock,
+    committee: &[Actor],
+    returnees: &[Returnee],
+) -> anyhow::Result<usize> {
+    let console = Actor::console();
+    let past = Clock::default();
+    set_days_ago(&past, clock, 30);
+    let deadline = today(clock) - Duration::days(3);
+    let input = call_input(
+        "Returnee small-business grants: district pilot",
+        60 * M,
+        30 * M,
+        deadline,
+        committee,
+    );
+    let call = grants::open_call(db, &past, &console, &input)
+        .await
+        .map_err(|e| failed("opening the pilot round", e))?;
+    set_days_ago(&past, clock, 20);
+    for r in returnees {
+        grants::apply(db, &past, &r.actor, &call.id, &application(r))
+            .await
+            .map_err(|e| failed("applying to the pilot round", e))?;
+    }
+    set_days_ago(&past, clock, 2);
+    grants::close_call(db, &past, &console, &call.id)
+        .await
+        .map_err(|e| failed("closing the pilot round", e))?;
+    Ok(returnees.len())
 }
 
 /// The second round, open today with its deadline a month away, with the remaining

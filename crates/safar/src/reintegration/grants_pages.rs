@@ -370,6 +370,13 @@ struct ApplicationPage {
 }
 
 impl ApplicationPage {
+    /// Whether the award can still be cancelled (it is being paid out or monitored).
+    fn cancellable(&self) -> bool {
+        matches!(
+            self.award.application.status.as_str(),
+            "awarded" | "disbursing" | "monitoring"
+        )
+    }
     fn value(&self, name: &str) -> String {
         field(&self.form, name)
     }
@@ -387,8 +394,11 @@ impl ApplicationPage {
             .unwrap_or_else(|| id.to_string())
     }
     fn can_release(&self, number: &i64) -> bool {
+        // The second tranche waits for a visit that found the business running (the
+        // service's rule; the button follows it).
         let a = &self.award.application.status;
-        (*number == 1 && a == "awarded") || (*number == 2 && a == "disbursing")
+        let running = self.award.visits.iter().any(|v| v.operating);
+        (*number == 1 && a == "awarded") || (*number == 2 && a == "disbursing" && running)
     }
     fn visit_month(&self) -> Option<i64> {
         match self.award.application.status.as_str() {
@@ -493,6 +503,15 @@ pub async fn application_step(
             grants::record_visit(db, clock, actor, &id, &input)
                 .await
                 .map(|_| ())
+        }
+        "cancel" => {
+            let input = grants::CancelInput {
+                reason: field(&form, "cancel_reason"),
+            };
+            grants::cancel_award(db, clock, actor, &id, &input)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.renamed("reason", "cancel_reason"))
         }
         _ => Err(ServiceError::NotFound),
     };

@@ -227,6 +227,8 @@ pub struct Application {
     pub rank: Option<i64>,
     pub awarded: i64,
     pub decision_reason: String,
+    /// Why a cancelled award was cancelled (the officer's words).
+    pub cancel_reason: String,
     pub submitted_at: i64,
     pub updated_at: i64,
 }
@@ -255,6 +257,7 @@ fn application_from_row(r: &AnyRow) -> Result<Application, sqlx::Error> {
         rank: opt_i64(r, "rank_position")?,
         awarded: r.try_get("awarded")?,
         decision_reason: r.try_get("decision_reason")?,
+        cancel_reason: r.try_get("cancel_reason")?,
         submitted_at: r.try_get("submitted_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -262,8 +265,8 @@ fn application_from_row(r: &AnyRow) -> Result<Application, sqlx::Error> {
 
 const APPLICATION: &str = "SELECT id, call_id, person_id, status, activity, sector_isco, region_iso, \
      district, location, plan, costs, own_contribution, requested, jobs_expected, gender, eligibility, \
-     override_reason, mean_score, rank_position, awarded, decision_reason, submitted_at, updated_at \
-     FROM grant_applications";
+     override_reason, mean_score, rank_position, awarded, decision_reason, cancel_reason, submitted_at, \
+     updated_at FROM grant_applications";
 
 pub async fn application(db: &Db, id: &str) -> Result<Option<Application>, sqlx::Error> {
     let sql = format!("{APPLICATION} WHERE id = $1");
@@ -277,10 +280,18 @@ pub async fn application(db: &Db, id: &str) -> Result<Option<Application>, sqlx:
 }
 
 pub async fn applications_of_call(db: &Db, call_id: &str) -> Result<Vec<Application>, sqlx::Error> {
+    applications_of_call_on(&db.pool, call_id).await
+}
+
+/// The same, inside a transaction (closing a call reads them after taking the call's row).
+pub async fn applications_of_call_on<'c>(
+    on: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    call_id: &str,
+) -> Result<Vec<Application>, sqlx::Error> {
     let sql = format!("{APPLICATION} WHERE call_id = $1 ORDER BY rank_position, submitted_at, id");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(call_id)
-        .fetch_all(&db.pool)
+        .fetch_all(on)
         .await?
         .iter()
         .map(application_from_row)
@@ -363,6 +374,20 @@ pub async fn step_application(
     let from: Vec<String> = from.iter().map(|s| s.to_string()).collect();
     q.in_list("status", &from);
     Ok(q.query().execute(&mut **tx).await?.rows_affected() == 1)
+}
+
+/// Cancels an award still being paid out or monitored; false when it was not.
+pub async fn cancel(tx: &mut Tx, id: &str, reason: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE grant_applications SET status = 'cancelled', cancel_reason = $1, updated_at = $2 \
+         WHERE id = $3 AND status IN ('awarded', 'disbursing', 'monitoring')",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn set_override(tx: &mut Tx, id: &str, reason: &str) -> Result<(), sqlx::Error> {

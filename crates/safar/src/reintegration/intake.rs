@@ -11,7 +11,7 @@ use serde_json::json;
 use super::intake_store::{self as store, FollowUp, Intake, Service};
 use crate::people::service::{Deps, NewJourney, scopes_of};
 use crate::people::store as people;
-use crate::platform::access::{Actor, Permission, Role};
+use crate::platform::access::{Actor, Permission, Role, ScopeKind};
 use crate::platform::audit::{self, Event};
 use crate::platform::clock::Clock;
 use crate::platform::db::Db;
@@ -465,14 +465,15 @@ pub async fn finish_followup(
 }
 
 /// The officer's queue: follow-ups due within the next seven days (or overdue) in their
-/// regions, earliest first.
+/// regions or districts, earliest first.
 pub async fn queue(db: &Db, clock: &Clock, actor: &Actor) -> ServiceResult<Vec<FollowUp>> {
     if !actor.holds(Permission::ManageReintegration) {
         return Err(actor.refusal().into());
     }
     let regions = actor.regions_for(Permission::ManageReintegration);
+    let districts = actor.scope_values(Permission::ManageReintegration, ScopeKind::District);
     let until = (today(clock) + time::Duration::days(7)).to_string();
-    Ok(store::queue(db, regions.as_deref(), &until, 200).await?)
+    Ok(store::queue(db, regions.as_deref(), &districts, &until, 200).await?)
 }
 
 #[cfg(test)]

@@ -278,7 +278,7 @@ pub async fn act(
         intake::add_followup(db, clock, actor, &id, &input)
             .await
             .map(|_| ())
-            .map_err(|e| renamed(e, "due_on", "followup_due"))
+            .map_err(|e| e.renamed("due_on", "followup_due"))
     } else if let Some(rest) = action.strip_prefix("step-") {
         let (service, step) = rest.rsplit_once('-').unwrap_or((rest, ""));
         let input = OutcomeInput {
@@ -300,7 +300,7 @@ pub async fn act(
         intake::finish_followup(db, clock, actor, &id, followup, &input)
             .await
             .map(|_| ())
-            .map_err(|e| renamed(e, "note", "done_note"))
+            .map_err(|e| e.renamed("note", "done_note"))
     } else {
         Err(ServiceError::NotFound)
     };
@@ -310,24 +310,5 @@ pub async fn act(
             Ok(errors) => view_page(&st, &ctx, &id, form, errors).await,
             Err(e) => e.into_response(),
         },
-    }
-}
-
-/// The service's field errors under the name the page's form uses (the intake page has two
-/// date fields and two note fields).
-fn renamed(e: ServiceError, from: &str, to: &'static str) -> ServiceError {
-    match e {
-        ServiceError::Invalid(fields) => ServiceError::Invalid(
-            fields
-                .into_iter()
-                .map(|mut f| {
-                    if f.field == from {
-                        f.field = to;
-                    }
-                    f
-                })
-                .collect(),
-        ),
-        other => other,
     }
 }

@@ -191,11 +191,12 @@ pub async fn followups(db: &Db, intake_id: &str) -> Result<Vec<FollowUp>, sqlx::
         .collect()
 }
 
-/// Follow-ups not done and due by `until` (`YYYY-MM-DD`), in the given regions (`None`:
-/// everywhere), earliest first.
+/// Follow-ups not done and due by `until` (`YYYY-MM-DD`), in the given regions or of
+/// intakes in the given districts (`None`: everywhere), earliest first.
 pub async fn queue(
     db: &Db,
     regions: Option<&[String]>,
+    districts: &[String],
     until: &str,
     limit: i64,
 ) -> Result<Vec<FollowUp>, sqlx::Error> {
@@ -203,10 +204,23 @@ pub async fn queue(
     q.push(" WHERE done_at IS NULL AND due_on <= ")
         .bind_text(until);
     if let Some(regions) = regions {
-        if regions.is_empty() {
-            return Ok(vec![]);
+        match (regions.is_empty(), districts.is_empty()) {
+            (true, true) => return Ok(vec![]),
+            (false, true) => {
+                q.push(" AND ").in_list("region_iso", regions);
+            }
+            (true, false) => {
+                q.push(" AND intake_id IN (SELECT id FROM returnee_intakes WHERE ")
+                    .in_list("district", districts)
+                    .push(")");
+            }
+            (false, false) => {
+                q.push(" AND (").in_list("region_iso", regions);
+                q.push(" OR intake_id IN (SELECT id FROM returnee_intakes WHERE ")
+                    .in_list("district", districts)
+                    .push("))");
+            }
         }
-        q.push(" AND ").in_list("region_iso", regions);
     }
     q.push(" ORDER BY due_on, id LIMIT ").bind_int(limit);
     q.query()

@@ -144,6 +144,8 @@ pub const ROUTES: &[Route] = &[
     .example("/api/v1/grant-applications/no-such-application/tranches/1/release"),
     Route::new("POST", "/api/v1/grant-applications/{id}/visits", MANAGE)
         .example("/api/v1/grant-applications/no-such-application/visits"),
+    Route::new("POST", "/api/v1/grant-applications/{id}/cancel", MANAGE)
+        .example("/api/v1/grant-applications/no-such-application/cancel"),
     Route::new("GET", "/api/v1/reviews", REVIEW),
     Route::new("GET", "/api/v1/reviews/{id}", REVIEW)
         .example("/api/v1/reviews/no-such-application"),
@@ -272,6 +274,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/grant-applications/{id}/visits",
             post(grants_api::visit),
+        )
+        .route(
+            "/api/v1/grant-applications/{id}/cancel",
+            post(grants_api::cancel),
         )
         .route("/api/v1/reviews", get(grants_api::reviews))
         .route(

@@ -356,6 +356,13 @@ async fn a_call_goes_from_applications_to_awards_tranches_and_outcomes() {
         StatusCode::CONFLICT
     );
     let visits = format!("/api/v1/grant-applications/{award}/visits");
+    // No visit before the money was paid.
+    let before = (today(&app) - time::Duration::days(1)).to_string();
+    let early = json!({ "month": 6, "visited_on": before, "operating": true, "jobs_created": 2,
+        "revenue_band": "5m_20m" });
+    let res = officer.post_json(&visits, &early).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("visited_on"), "{}", res.body);
     let visit_day = today(&app).to_string();
     let six = json!({ "month": 6, "visited_on": visit_day, "operating": true, "jobs_created": 2,
         "revenue_band": "5m_20m", "notes": "Two machines working; orders from a school." });
@@ -369,6 +376,34 @@ async fn a_call_goes_from_applications_to_awards_tranches_and_outcomes() {
         "revenue_band": "20m_50m" });
     let res = officer.post_json(&visits, &twelve).await;
     assert_eq!(res.json()["application"]["status"], "completed");
+
+    // The second award is cancelled before any money: with a reason the applicant reads;
+    // no tranche goes out after that, and a completed award cannot be cancelled.
+    let second = &ids[1];
+    let cancel = |id: &str| format!("/api/v1/grant-applications/{id}/cancel");
+    let res = officer
+        .post_json(&cancel(second), &json!({ "reason": "" }))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = "The workshop premises fell through; the applicant withdrew.";
+    let res = chori
+        .post_json(&cancel(second), &json!({ "reason": reason }))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = officer
+        .post_json(&cancel(second), &json!({ "reason": reason }))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json()["application"]["status"], "cancelled");
+    assert_eq!(res.json()["application"]["cancel_reason"], reason);
+    let second_tranche = format!("/api/v1/grant-applications/{second}/tranches/1/release");
+    let res = officer.post_json(&second_tranche, &json!({})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let res = officer
+        .post_json(&cancel(award), &json!({ "reason": reason }))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(app.audit_count("grant.award.cancel").await, 1);
 
     let outcomes = officer
         .get(&format!("/api/v1/grant-calls/{call}/outcomes"))

@@ -224,6 +224,36 @@ async fn officers_work_only_on_returnees_of_their_region() {
             .unwrap()
             .is_empty()
     );
+    // A district officer's queue holds the follow-ups of their district's returnees only.
+    let pin = Pinfl::generate(parse_date("1980-01-02").unwrap(), Gender::Male, 316);
+    let local = json!({"given_name": "Jasur", "family_name": "Qodirov", "birth_date": "1980-01-02",
+        "gender": "male", "pinfl": pin.as_str(), "region": "UZ-SA", "district": "1718209"});
+    let res = national.post_json("/api/v1/persons", &local).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let local = res.json()["id"].as_str().unwrap().to_string();
+    let body = json!({ "person_id": local, "returned": { "kind": "return", "date": back, "country": "RU" },
+        "assessment": assessment([0, 0, 0, 0, 0], false) });
+    let local_intake = national.post_json("/api/v1/returnees", &body).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let soon = today(&app).to_string();
+    for intake in [&intake, &local_intake] {
+        let res = national
+            .post_json(
+                &format!("/api/v1/returnees/{intake}/followups"),
+                &json!({ "due_on": soon, "note": "First call after the intake" }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let mut jomboy = app
+        .signed_in_scoped(Role::ReintegrationOfficer, "district:1718209")
+        .await;
+    let queue = jomboy.get("/api/v1/reintegration/queue").await.json();
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["intake_id"], json!(local_intake));
     for role in [
         Role::Citizen,
         Role::Analyst,
@@ -234,7 +264,7 @@ async fn officers_work_only_on_returnees_of_their_region() {
         let res = client.get(&format!("/api/v1/returnees/{intake}")).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{role}");
     }
-    assert_eq!(app.audit_count("returnee.intake").await, 1);
+    assert_eq!(app.audit_count("returnee.intake").await, 2);
 }
 
 #[tokio::test]
