@@ -240,6 +240,15 @@ test('4. the returnee applies to the open round and finds the course under "My c
     assert.match(await fact(page, 'Total costs'), /^36 000 000 · .*: 9 000 000 · .*: 27 000 000$/);
     await checkA11y(page);
 
+    // A quote for the tools, attached to the plan (the type is read from the content).
+    await page.locator('#f-file').setInputFiles({
+      name: 'quote.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% quote for a band saw\n'),
+    });
+    await clickAndWait(page, mainSubmit(page, `/grants/applications/${j.secondApplication}/attachments`));
+    assert.equal(pathOf(page), `/grants/applications/${j.secondApplication}`);
+    assert.match(await page.locator('#files + ul').innerText(), /Document 1 · PDF/);
+    await checkA11y(page);
+
     await visit(page, '/grants?lang=en');
     const mine = await listAfter(page, 'My applications');
     assert.ok(mine.some((t) => t.startsWith(`${SECOND_ACTIVITY} — eligible`)), `the new application is listed: ${mine}`);
@@ -366,6 +375,13 @@ test('6. the officer decides the pilot call, pays tranche 1, records the visit a
     assert.equal(visits.length, 1);
     assert.match(visits[0], new RegExp(`^6 months · ${day(0)} · operating · Jobs created: 2 · 5–20 million so‘m`));
     await checkA11y(page);
+
+    // A photo of the workshop goes with the visit.
+    const png = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600000000', 'hex');
+    await page.locator('#f-photo').setInputFiles({ name: 'workshop.png', mimeType: 'image/png', buffer: png });
+    await clickAndWait(page, mainSubmit(page, `${app}/visits/6/photos`));
+    assert.equal(pathOf(page), app);
+    assert.match(await page.locator('#files + ul').innerText(), /Visit photo \(6 months\) 1/);
 
     await clickAndWait(page, mainSubmit(page, `${app}/actions/release-2`));
     assert.equal(await fact(page, 'Status'), 'monitoring · awarded within the budget');

@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0023_returnees"),
     migration!("0024_courses"),
     migration!("0025_grant_cancel"),
+    migration!("0026_grant_files"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -625,6 +625,8 @@ pub struct ForReview {
     /// The other submitted reviews (scores and comments, reviewers unnamed), once one's
     /// own is submitted.
     pub others: Vec<Review>,
+    /// The applicant's attachments (quotes, licences, photos of the premises).
+    pub attachments: Vec<store::GrantFile>,
 }
 
 async fn own_review(db: &Db, actor: &Actor, application_id: &str) -> ServiceResult<Review> {
@@ -658,6 +660,11 @@ pub async fn for_review(db: &Db, actor: &Actor, application_id: &str) -> Service
     } else {
         vec![]
     };
+    let attachments = store::files(db, &app.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == "attachment")
+        .collect();
     Ok(ForReview {
         application_id: app.id,
         call_id: call.id,
@@ -675,6 +682,7 @@ pub async fn for_review(db: &Db, actor: &Actor, application_id: &str) -> Service
         jobs_expected: app.jobs_expected,
         mine,
         others,
+        attachments,
     })
 }
 
@@ -1016,11 +1024,14 @@ pub struct Award {
     pub application: Application,
     pub tranches: Vec<Tranche>,
     pub visits: Vec<Visit>,
+    /// The applicant's attachments and the visits' photos.
+    pub files: Vec<store::GrantFile>,
 }
 
 pub async fn award(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> ServiceResult<Award> {
     let application = application(db, clock, actor, id).await?;
     Ok(Award {
+        files: store::files(db, id).await?,
         tranches: store::tranches(db, id).await?,
         visits: store::visits(db, id).await?,
         application,

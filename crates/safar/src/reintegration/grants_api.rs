@@ -11,7 +11,8 @@ use super::grants::{
     self, ApplicationInput, Award, CallInput, CancelInput, ForReview, Outcomes, Ranking,
     ReviewInput, VisitInput,
 };
-use super::grants_store::{Application, Call, Review};
+use super::grants_files;
+use super::grants_store::{Application, Call, GrantFile, Review};
 use crate::platform::api::Problem;
 use crate::platform::error::{ServiceError, ServiceResult};
 use crate::platform::web::AppState;
@@ -269,4 +270,71 @@ pub async fn review(
     Json(body): Json<ReviewInput>,
 ) -> Response {
     reply(grants::review(&st.db, &st.clock, &ctx.actor, &id, &body).await)
+}
+
+/// The applicant attaches a document (PDF, JPEG, PNG or WebP, at most 5 MB; five in all)
+/// while the call is open: the request body is the file.
+#[utoipa::path(post, path = "/api/v1/grant-applications/{id}/attachments", tag = "grants",
+    params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = GrantFile), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn attach(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    created(grants_files::attach(&st.db, &st.clock, &ctx.actor, &id, &body).await)
+}
+
+/// An officer adds a photo (JPEG, PNG or WebP, at most 5 MB; ten in all) to the recorded
+/// visit at `month` (6 or 12): the request body is the image.
+#[utoipa::path(post, path = "/api/v1/grant-applications/{id}/visits/{month}/photos", tag = "grants",
+    params(("id" = String, Path), ("month" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = GrantFile), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
+              (status = 422, body = Problem)))]
+pub async fn visit_photo(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, month)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    // An unreadable month is no visit's month: refused as such by the service.
+    let month = month.parse().unwrap_or(0);
+    let result =
+        grants_files::add_visit_photo(&st.db, &st.clock, &ctx.actor, &id, month, &body).await;
+    created(result)
+}
+
+/// A file of an application: for the applicant, grant officers (audited) and the
+/// application's reviewers (attachments). Images are shown; PDFs are downloaded.
+#[utoipa::path(get, path = "/api/v1/grant-applications/{id}/files/{file}", tag = "grants",
+    params(("id" = String, Path), ("file" = String, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    match grants_files::file(&st.db, &st.clock, &ctx.actor, &id, &file).await {
+        Ok((content_type, bytes)) if content_type.starts_with("image/") => {
+            crate::outreach::api::photo_response(content_type, bytes)
+        }
+        Ok((content_type, bytes)) => {
+            let disposition = format!("attachment; filename=\"{file}.pdf\"");
+            let mut response = crate::outreach::api::photo_response(content_type, bytes);
+            if let Ok(value) = http::HeaderValue::from_str(&disposition) {
+                response
+                    .headers_mut()
+                    .insert(http::header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
 }

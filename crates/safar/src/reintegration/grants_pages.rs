@@ -4,7 +4,7 @@
 //! committee member's reviews. Every form posts and redirects; errors come back on the page.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 
@@ -15,10 +15,12 @@ use super::grants::{
 use super::grants_store::{self as store, Application, Call, Criterion, Review};
 use crate::people::pages::region_choices;
 use crate::platform::access::Permission;
-use crate::platform::error::ServiceError;
+use crate::platform::error::{ServiceError, ServiceResult};
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
-use crate::platform::web::forms::{Fields, FormErrors, field, fields, page, status_of};
+use crate::platform::web::forms::{
+    Fields, FormErrors, field, fields, page, read_multipart_named, status_of,
+};
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
 
@@ -400,6 +402,20 @@ impl ApplicationPage {
         let running = self.award.visits.iter().any(|v| v.operating);
         (*number == 1 && a == "awarded") || (*number == 2 && a == "disbursing" && running)
     }
+    /// The month of the latest recorded visit (photos go with it).
+    fn last_visit_month(&self) -> i64 {
+        self.award.visits.iter().map(|v| v.month).max().unwrap_or(6)
+    }
+    fn kind_key(&self, content_type: &str) -> &'static str {
+        if content_type == "application/pdf" {
+            "grants-file-pdf"
+        } else {
+            "grants-file-image"
+        }
+    }
+    fn kib(&self, size: &i64) -> i64 {
+        (size + 1023) / 1024
+    }
     fn visit_month(&self) -> Option<i64> {
         match self.award.application.status.as_str() {
             "disbursing" if self.award.visits.iter().all(|v| v.month != 6) => Some(6),
@@ -629,6 +645,51 @@ pub async fn submit_review(
         Ok(_) => Redirect::to(&format!("/reviews/{id}")).into_response(),
         Err(e) => match FormErrors::from_service(ctx.tr, e) {
             Ok(errors) => review_page(&st, &ctx, &id, form, errors).await,
+            Err(e) => e.into_response(),
+        },
+    }
+}
+
+/// The applicant's upload form, and the officer's photo form under a visit: one file each.
+pub async fn attach(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let result = match read_multipart_named(multipart, "file").await {
+        Ok(Some((_, bytes))) => {
+            super::grants_files::attach(&st.db, &st.clock, &ctx.actor, &id, &bytes).await
+        }
+        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
+        Err(message) => Err(ServiceError::invalid("file", message)),
+    };
+    after_upload(&st, &ctx, &id, result.map(|_| ())).await
+}
+
+pub async fn visit_photo(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, month)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Response {
+    let month = month.parse().unwrap_or(0);
+    let result = match read_multipart_named(multipart, "file").await {
+        Ok(Some((_, bytes))) => {
+            super::grants_files::add_visit_photo(&st.db, &st.clock, &ctx.actor, &id, month, &bytes)
+                .await
+        }
+        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
+        Err(message) => Err(ServiceError::invalid("file", message)),
+    };
+    after_upload(&st, &ctx, &id, result.map(|_| ())).await
+}
+
+async fn after_upload(st: &AppState, ctx: &Ctx, id: &str, result: ServiceResult<()>) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/grants/applications/{id}#files")).into_response(),
+        Err(e) => match FormErrors::from_service(ctx.tr, e) {
+            Ok(errors) => application_page(st, ctx, id, Fields::new(), errors).await,
             Err(e) => e.into_response(),
         },
     }

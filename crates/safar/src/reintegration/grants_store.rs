@@ -676,3 +676,112 @@ pub async fn reviewer_candidates(db: &Db) -> Result<Vec<(String, String)>, sqlx:
     .map(|r| Ok((r.try_get("id")?, r.try_get("display_name")?)))
     .collect()
 }
+
+/// A file of an application (its bytes are read only when asked for).
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct GrantFile {
+    pub id: String,
+    /// `attachment` (the applicant's) or `visit_photo` (the officer's, at a visit).
+    pub kind: String,
+    pub visit_month: Option<i64>,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+pub async fn files(db: &Db, application_id: &str) -> Result<Vec<GrantFile>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, kind, visit_month, content_type, size, created_at FROM grant_files \
+         WHERE application_id = $1 ORDER BY created_at, id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(GrantFile {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            visit_month: opt_i64(r, "visit_month")?,
+            content_type: r.try_get("content_type")?,
+            size: r.try_get("size")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Takes the application's row for the rest of the transaction, so that counting its files
+/// and adding one cannot interleave with another upload (false: no such application).
+pub async fn hold_application(tx: &mut Tx, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE grant_applications SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count_files(
+    tx: &mut Tx,
+    application_id: &str,
+    kind: &str,
+) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM grant_files WHERE application_id = $1 AND kind = $2",
+    )
+    .bind(application_id)
+    .bind(kind)
+    .fetch_one(&mut **tx)
+    .await?;
+    row.try_get("n")
+}
+
+pub async fn insert_file(
+    tx: &mut Tx,
+    application_id: &str,
+    file: &GrantFile,
+    sha256: &str,
+    content: &[u8],
+    by: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO grant_files (id, application_id, kind, visit_month, content_type, size, sha256, \
+         content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&file.id)
+    .bind(application_id)
+    .bind(&file.kind)
+    .bind(file.visit_month)
+    .bind(&file.content_type)
+    .bind(file.size)
+    .bind(sha256)
+    .bind(content.to_vec())
+    .bind(by)
+    .bind(file.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A file's kind, type and bytes.
+pub async fn file_content(
+    db: &Db,
+    application_id: &str,
+    file_id: &str,
+) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT kind, content_type, content FROM grant_files WHERE application_id = $1 AND id = $2",
+    )
+    .bind(application_id)
+    .bind(file_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| {
+        Ok((
+            r.try_get("kind")?,
+            r.try_get("content_type")?,
+            r.try_get("content")?,
+        ))
+    })
+    .transpose()
+}

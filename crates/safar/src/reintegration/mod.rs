@@ -13,6 +13,7 @@ pub mod courses_store;
 pub mod grants;
 pub mod grants_api;
 pub mod grants_demo;
+pub mod grants_files;
 pub mod grants_model;
 pub mod grants_pages;
 pub mod grants_store;
@@ -23,6 +24,7 @@ pub mod intake_pages;
 pub mod intake_store;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::platform::access::Permission;
@@ -35,6 +37,8 @@ const REVIEW: Access = Access::Perm(Permission::ReviewGrants);
 const APPLY: Access = Access::Perm(Permission::ApplyForGrants);
 const ENROL: Access = Access::Perm(Permission::EnrolInCourses);
 const CALL: &str = "/api/v1/grant-calls/no-such-call";
+/// One file and the multipart envelope around it.
+const FILE_LIMIT: usize = crate::recruiters::reports::MAX_FILE_BYTES + 64 * 1024;
 const APPLICATION: &str = "/api/v1/grant-applications/no-such-application";
 
 pub const ROUTES: &[Route] = &[
@@ -146,6 +150,34 @@ pub const ROUTES: &[Route] = &[
         .example("/api/v1/grant-applications/no-such-application/visits"),
     Route::new("POST", "/api/v1/grant-applications/{id}/cancel", MANAGE)
         .example("/api/v1/grant-applications/no-such-application/cancel"),
+    Route::new("POST", "/api/v1/grant-applications/{id}/attachments", APPLY)
+        .example("/api/v1/grant-applications/no-such-application/attachments"),
+    Route::new(
+        "POST",
+        "/api/v1/grant-applications/{id}/visits/{month}/photos",
+        MANAGE,
+    )
+    .example("/api/v1/grant-applications/no-such-application/visits/6/photos"),
+    Route::new(
+        "GET",
+        "/api/v1/grant-applications/{id}/files/{file}",
+        Access::SignedIn,
+    )
+    .example("/api/v1/grant-applications/no-such-application/files/none"),
+    Route::new("POST", "/grants/applications/{id}/attachments", APPLY)
+        .example("/grants/applications/no-such-application/attachments"),
+    Route::new(
+        "POST",
+        "/grants/applications/{id}/visits/{month}/photos",
+        MANAGE,
+    )
+    .example("/grants/applications/no-such-application/visits/6/photos"),
+    Route::new(
+        "GET",
+        "/grants/applications/{id}/files/{file}",
+        Access::SignedIn,
+    )
+    .example("/grants/applications/no-such-application/files/none"),
     Route::new("GET", "/api/v1/reviews", REVIEW),
     Route::new("GET", "/api/v1/reviews/{id}", REVIEW)
         .example("/api/v1/reviews/no-such-application"),
@@ -278,6 +310,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/grant-applications/{id}/cancel",
             post(grants_api::cancel),
+        )
+        .route(
+            "/api/v1/grant-applications/{id}/attachments",
+            post(grants_api::attach).layer(DefaultBodyLimit::max(FILE_LIMIT)),
+        )
+        .route(
+            "/api/v1/grant-applications/{id}/visits/{month}/photos",
+            post(grants_api::visit_photo).layer(DefaultBodyLimit::max(FILE_LIMIT)),
+        )
+        .route(
+            "/api/v1/grant-applications/{id}/files/{file}",
+            get(grants_api::file),
+        )
+        .route(
+            "/grants/applications/{id}/attachments",
+            post(grants_pages::attach).layer(DefaultBodyLimit::max(FILE_LIMIT)),
+        )
+        .route(
+            "/grants/applications/{id}/visits/{month}/photos",
+            post(grants_pages::visit_photo).layer(DefaultBodyLimit::max(FILE_LIMIT)),
+        )
+        .route(
+            "/grants/applications/{id}/files/{file}",
+            get(grants_api::file),
         )
         .route("/api/v1/reviews", get(grants_api::reviews))
         .route(

@@ -3,7 +3,8 @@
 //! its tie rule and the budget cut-off, tranches released only after a visit found the
 //! business running, outcomes — and who may see and do what.
 
-use http::StatusCode;
+use axum::body::Body;
+use http::{Method, StatusCode};
 use safar::people::model::{Gender, Pinfl, parse_date};
 use safar::platform::access::Role;
 use serde_json::{Value, json};
@@ -368,6 +369,23 @@ async fn a_call_goes_from_applications_to_awards_tranches_and_outcomes() {
         "revenue_band": "5m_20m", "notes": "Two machines working; orders from a school." });
     let res = officer.post_json(&visits, &six).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Photos of the visit: images only, and only of a recorded visit.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR workshop".to_vec();
+    for (month, bytes, want) in [
+        (12, png.clone(), StatusCode::CONFLICT),
+        (
+            6,
+            b"%PDF-1.7 not a photo".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (6, png.clone(), StatusCode::CREATED),
+    ] {
+        let path = format!("/api/v1/grant-applications/{award}/visits/{month}/photos");
+        let res = officer
+            .request(Method::POST, &path, Some("image/png"), Body::from(bytes))
+            .await;
+        assert_eq!(res.status, want, "{month}: {}", res.body);
+    }
     let res = officer.post_json(&tranche(2), &json!({})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json()["application"]["status"], "monitoring");
@@ -656,4 +674,102 @@ async fn the_pages_take_an_application_from_the_form_to_the_award() {
         .json();
     assert_eq!(json["items"][0]["decision"], "awarded");
     assert_eq!(json["items"][0]["status"], "disbursing");
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_shown_only_to_who_may_see_them() {
+    let app = TestApp::new().await;
+    let day = today(&app);
+    let mut officer = app.token_client(Role::ReintegrationOfficer).await;
+    let mut committee = vec![];
+    let mut reviewers = vec![];
+    for _ in 0..3 {
+        let (client, id) = reviewer(&app).await;
+        reviewers.push(client);
+        committee.push(id);
+    }
+    let (mut outsider, _) = reviewer(&app).await;
+    let deadline = day + time::Duration::days(10);
+    let res = officer
+        .post_json("/api/v1/grant-calls", &call_body(deadline, &committee))
+        .await;
+    let call = res.json()["id"].as_str().unwrap().to_string();
+    let recent = Some(day - time::Duration::days(60));
+    let (mut aziza, _) = returnee(&app, 131, "1990-04-02", Gender::Female, "UZ-SA", recent).await;
+    let (mut bekzod, _) = returnee(&app, 132, "1988-07-15", Gender::Male, "UZ-SA", recent).await;
+    let res = aziza
+        .post_json(
+            &format!("/api/v1/grant-calls/{call}/applications"),
+            &plan(20_000_000, 5_000_000, 2),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let application = res.json()["id"].as_str().unwrap().to_string();
+    let attach = format!("/api/v1/grant-applications/{application}/attachments");
+    let upload = |bytes: &[u8]| Body::from(bytes.to_vec());
+    let pdf = b"%PDF-1.7 quote for two sewing machines";
+    for bad in [
+        &b"<svg onload=alert(1)>"[..],
+        b"",
+        b"MZ\x90\0 not a document",
+    ] {
+        let res = aziza
+            .request(Method::POST, &attach, Some("application/pdf"), upload(bad))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    }
+    let res = bekzod
+        .request(Method::POST, &attach, Some("application/pdf"), upload(pdf))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "not their application");
+    let mut files = vec![];
+    for _ in 0..5 {
+        let res = aziza
+            .request(Method::POST, &attach, Some("application/pdf"), upload(pdf))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        files.push(res.json()["id"].as_str().unwrap().to_string());
+    }
+    let res = aziza
+        .request(Method::POST, &attach, Some("application/pdf"), upload(pdf))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "five at most");
+    assert_eq!(app.count("SELECT COUNT(*) FROM grant_files").await, 5);
+
+    let file = format!(
+        "/api/v1/grant-applications/{application}/files/{}",
+        files[0]
+    );
+    let got = aziza.get(&file).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.raw, pdf.to_vec());
+    assert!(got.header("content-disposition").starts_with("attachment"));
+    assert_eq!(bekzod.get(&file).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(outsider.get(&file).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(officer.get(&file).await.status, StatusCode::OK);
+    assert_eq!(app.audit_count("grant.file.read").await, 1);
+    assert_eq!(app.audit_count("grant.file.add").await, 5);
+
+    // Closed: the committee's members read the attachments; nothing more is attached.
+    app.clock.advance(11 * DAY_MS);
+    let res = officer
+        .post_json(
+            &format!("/api/v1/grant-calls/{call}/actions/close"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    for r in &mut reviewers {
+        assert_eq!(r.get(&file).await.status, StatusCode::OK);
+        let review = r
+            .get(&format!("/api/v1/reviews/{application}"))
+            .await
+            .json();
+        assert_eq!(review["attachments"].as_array().unwrap().len(), 5);
+    }
+    assert_eq!(outsider.get(&file).await.status, StatusCode::FORBIDDEN);
+    let res = aziza
+        .request(Method::POST, &attach, Some("application/pdf"), upload(pdf))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
 }
