@@ -219,7 +219,7 @@ test('4. the returnee applies to the open round and finds the course under "My c
     assert.equal(await fact(page, 'Status'), 'open for applications');
     const call = pathOf(page).split('/')[3];
     await page.locator('#f-activity').fill(SECOND_ACTIVITY);
-    await page.locator('#f-sector_isco').fill('7522');
+    await page.locator('#f-sector_isco').selectOption('7522');
     await page.locator('#f-location').fill('Workshop in the family courtyard');
     await page.locator('#f-plan').fill(
       'A thicknesser, a router and a spray booth to make kitchen cabinets and wardrobes to order ' +

@@ -401,9 +401,6 @@ pub async fn add_photo(
         Some(t) if t.starts_with("image/") => t,
         _ => return Err(ServiceError::invalid("file", "err-outreach-photo-type")),
     };
-    if store::photo_count(db, id).await? >= MAX_PHOTOS {
-        return Err(ServiceError::Conflict("err-outreach-photo-count"));
-    }
     let now = clock.now_ms();
     let photo = Photo {
         id: new_id(),
@@ -413,6 +410,9 @@ pub async fn add_photo(
     };
     let sha = sha256_hex(content);
     let mut tx = db.begin().await?;
+    if store::photo_count(&mut tx, id).await? >= MAX_PHOTOS {
+        return Err(ServiceError::Conflict("err-outreach-photo-count"));
+    }
     store::insert_photo(&mut tx, id, &photo, &sha, content, actor.user_id()).await?;
     audit::append(
         &mut tx,

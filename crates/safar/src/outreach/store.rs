@@ -273,10 +273,16 @@ pub async fn photos(db: &Db, event_id: &str) -> Result<Vec<Photo>, sqlx::Error> 
     .collect()
 }
 
-pub async fn photo_count(db: &Db, event_id: &str) -> Result<i64, sqlx::Error> {
+/// The event's photos, counted with its row held for the rest of the transaction (so two
+/// uploads at once cannot both pass the limit).
+pub async fn photo_count(tx: &mut Tx, event_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE outreach_events SET updated_at = updated_at WHERE id = $1")
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("SELECT COUNT(*) AS n FROM outreach_photos WHERE event_id = $1")
         .bind(event_id)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut **tx)
         .await?
         .try_get("n")
 }

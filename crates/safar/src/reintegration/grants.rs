@@ -567,6 +567,10 @@ pub async fn close_call(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> Serv
     if committee.len() < per_application {
         return Err(ServiceError::Conflict("err-grant-committee-small"));
     }
+    let mut members_persons = std::collections::HashMap::new();
+    for member in &committee {
+        members_persons.insert(member.clone(), people::person_of_account(db, member).await?);
+    }
     let now = clock.now_ms();
     let mut tx = db.begin().await?;
     if !store::step_call(&mut tx, id, "open", "review", now).await? {
@@ -584,8 +588,13 @@ pub async fn close_call(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> Serv
         if !store::step_application(&mut tx, &app.id, &["eligible"], "in_review", now).await? {
             continue;
         }
-        for k in 0..per_application {
-            let reviewer = &committee[(i * per_application + k) % committee.len()];
+        // Round-robin over the committee, passing over a member who is the applicant.
+        let start = i * per_application;
+        let reviewers = (0..committee.len())
+            .map(|k| &committee[(start + k) % committee.len()])
+            .filter(|member| members_persons.get(*member) != Some(&Some(app.person_id.clone())))
+            .take(per_application);
+        for reviewer in reviewers {
             store::assign(&mut tx, &app.id, reviewer, now).await?;
         }
     }

@@ -23,6 +23,7 @@ use crate::platform::web::forms::{
 };
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
+use crate::reference::store::CodedTable;
 
 /// A whole number typed in a form (`30 000 000`, `1,500`): 0 when empty, -1 (refused by
 /// the service) when not a whole number — `30 000 000.00` is not read as three billion.
@@ -214,6 +215,9 @@ struct CallPage {
     committee: Vec<(String, String)>,
     candidates: Vec<(String, String)>,
     citizen: bool,
+    /// For the application form: occupations (ISCO-08) and districts to choose from.
+    sectors: Vec<(String, String)>,
+    districts: Vec<crate::people::pages::DistrictGroup>,
     labels: Labels,
     form: Fields,
     errors: FormErrors,
@@ -268,6 +272,16 @@ async fn call_page(
         (None, None, vec![], vec![])
     };
     let title = call.title.clone();
+    let citizen = ctx.actor.holds(Permission::ApplyForGrants);
+    let (sectors, districts) = if citizen && call.status == "open" {
+        let sectors = Labels::choices(&st.db, ctx.locale(), CodedTable::Sectors).await;
+        (
+            sectors.unwrap_or_default(),
+            crate::people::pages::district_choices(st, ctx).await,
+        )
+    } else {
+        (vec![], vec![])
+    };
     page(
         status_of(&errors),
         CallPage {
@@ -277,7 +291,9 @@ async fn call_page(
             outcomes,
             committee,
             candidates,
-            citizen: ctx.actor.holds(Permission::ApplyForGrants),
+            citizen,
+            sectors,
+            districts,
             labels: Labels::load(&st.db, ctx.locale()).await.unwrap_or_default(),
             form,
             errors,
