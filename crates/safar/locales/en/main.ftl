@@ -1716,3 +1716,4 @@ err-grant-file-type = Send a PDF or a JPEG, PNG or WebP image.
 err-grant-file-count = This application already has as many files of this kind as it may.
 err-grant-photo-visit = Record the visit before adding its photos.
 grants-district = District of the business (if known)
+grants-cancelled = Cancelled

@@ -1716,3 +1716,4 @@ err-grant-file-type = Пришлите PDF или изображение JPEG, P
 err-grant-file-count = У заявки уже столько файлов этого вида, сколько разрешено.
 err-grant-photo-visit = Сначала запишите визит, затем добавляйте его фотографии.
 grants-district = Район, где будет бизнес (если известен)
+grants-cancelled = Отменено

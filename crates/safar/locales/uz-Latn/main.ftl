@@ -1717,3 +1717,4 @@ err-grant-file-type = PDF yoki JPEG, PNG, WebP rasm yuboring.
 err-grant-file-count = Arizada bu turdagi fayllar soni ruxsat etilgan chegaraga yetgan.
 err-grant-photo-visit = Avval tashrifni qayd eting, keyin uning suratlarini qo‘shing.
 grants-district = Biznes joylashadigan tuman (ma’lum bo‘lsa)
+grants-cancelled = Bekor qilingan

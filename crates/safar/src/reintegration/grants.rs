@@ -1251,7 +1251,10 @@ pub async fn cancel_award(
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     pub group: String,
+    /// Awards standing (decided and not cancelled).
     pub awards: i64,
+    /// Awards cancelled after the decision (not counted in `awards` or the amount).
+    pub cancelled: i64,
     pub awarded_amount: i64,
     /// Businesses the 12-month visit found operating.
     pub operating_at_12_months: i64,
@@ -1283,6 +1286,13 @@ pub async fn outcomes(db: &Db, actor: &Actor, call_id: &str) -> ServiceResult<Ou
         if a.awarded == 0 {
             continue;
         }
+        if a.status == "cancelled" {
+            for (map, key) in [(&mut by_region, &a.region), (&mut by_gender, &a.gender)] {
+                group(map, key).cancelled += 1;
+            }
+            total.cancelled += 1;
+            continue;
+        }
         let visits = store::visits(db, &a.id).await?;
         let operating = visits.iter().any(|v| v.month == 12 && v.operating);
         let jobs = visits
@@ -1291,11 +1301,7 @@ pub async fn outcomes(db: &Db, actor: &Actor, call_id: &str) -> ServiceResult<Ou
             .map(|v| v.jobs_created)
             .unwrap_or(0);
         for (map, key) in [(&mut by_region, &a.region), (&mut by_gender, &a.gender)] {
-            let o = map.entry(key.clone()).or_insert_with(|| Outcome {
-                group: key.clone(),
-                ..Outcome::default()
-            });
-            add(o, a.awarded, operating, jobs);
+            add(group(map, key), a.awarded, operating, jobs);
         }
         add(&mut total, a.awarded, operating, jobs);
     }
@@ -1303,6 +1309,16 @@ pub async fn outcomes(db: &Db, actor: &Actor, call_id: &str) -> ServiceResult<Ou
         total,
         by_region: by_region.into_values().collect(),
         by_gender: by_gender.into_values().collect(),
+    })
+}
+
+fn group<'a>(
+    map: &'a mut std::collections::BTreeMap<String, Outcome>,
+    key: &str,
+) -> &'a mut Outcome {
+    map.entry(key.to_string()).or_insert_with(|| Outcome {
+        group: key.to_string(),
+        ..Outcome::default()
     })
 }
 
