@@ -1717,3 +1717,7 @@ err-grant-file-count = This application already has as many files of this kind a
 err-grant-photo-visit = Record the visit before adding its photos.
 grants-district = District of the business (if known)
 grants-cancelled = Cancelled
+grants-kb = KB
+err-grant-reviewer-applicant = A committee member cannot review their own application.
+err-returnee-on-course = This service is followed by a course enrolment: complete or drop the trainee on the course page.
+err-course-not-started = The course has not started yet; a trainee completes it once it has.

@@ -1718,3 +1718,7 @@ err-grant-file-count = Arizada bu turdagi fayllar soni ruxsat etilgan chegaraga 
 err-grant-photo-visit = Avval tashrifni qayd eting, keyin uning suratlarini qo‘shing.
 grants-district = Biznes joylashadigan tuman (ma’lum bo‘lsa)
 grants-cancelled = Bekor qilingan
+grants-kb = KB
+err-grant-reviewer-applicant = Komissiya a’zosi o‘z arizasini baholay olmaydi.
+err-returnee-on-course = Bu xizmat kursga yozilish bilan bog‘liq: tamomlash yoki tashlashni kurs sahifasida belgilang.
+err-course-not-started = Kurs hali boshlanmagan; tamomlash u boshlangandan keyin belgilanadi.

@@ -308,9 +308,16 @@ pub async fn trainees(
 ) -> ServiceResult<Vec<Trainee>> {
     let course = course(db, course_id).await?;
     let acting = in_course_region(actor, &course)?;
-    let event = Event::new("course.trainees.read", "course", &course.id);
+    let trainees = store::trainees(db, course_id).await?;
+    // Whose names were read, so each person's access history shows it.
+    let persons: Vec<&str> = trainees
+        .iter()
+        .map(|t| t.enrolment.person_id.as_str())
+        .collect();
+    let event = Event::new("course.trainees.read", "course", &course.id)
+        .with(json!({ "persons": persons }));
     audit::record_read(db, actor, acting, clock.now_ms(), event).await?;
-    Ok(store::trainees(db, course_id).await?)
+    Ok(trainees)
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -355,6 +362,9 @@ pub async fn step(
     let mut tx = db.begin().await?;
     let details = match action {
         "complete" | "drop" => {
+            if action == "complete" && day.to_string() < course.starts_on {
+                return Err(ServiceError::Conflict("err-course-not-started"));
+            }
             let (to, completed_on) = if action == "complete" {
                 ("completed", Some(day.to_string()))
             } else {
@@ -375,7 +385,9 @@ pub async fn step(
                         format!("{}: left the course {day}", course.title),
                     )
                 };
-                intake_store::step_service(
+                // The plan's service follows the course; its move is the person's record
+                // too, so it is audited as such in the same transaction.
+                if !intake_store::step_service(
                     &mut tx,
                     service,
                     "in_progress",
@@ -383,7 +395,14 @@ pub async fn step(
                     &outcome,
                     now,
                 )
-                .await?;
+                .await?
+                {
+                    return Err(ServiceError::Conflict("err-returnee-step"));
+                }
+                let details = json!({ "service": service, "to": service_to, "course": course.id });
+                let event = Event::new("returnee.service.step", "person", &enrolment.person_id)
+                    .with(details);
+                audit::append(&mut tx, actor, acting, now, event).await?;
             }
             enrolment.status = to.into();
             enrolment.completed_on = completed_on;

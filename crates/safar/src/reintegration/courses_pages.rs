@@ -106,13 +106,23 @@ async fn new_page(st: &AppState, ctx: &Ctx, form: Fields, errors: FormErrors) ->
         status_of(&errors),
         NewPage {
             page: Page::new(ctx, &title),
-            regions: region_choices(st, ctx).await,
+            regions: own_regions(st, ctx).await,
             fields: FIELDS,
             form,
             errors,
         }
         .render(),
     )
+}
+
+/// The regions the officer may add courses in (all of them for a national officer).
+async fn own_regions(st: &AppState, ctx: &Ctx) -> Vec<(String, String)> {
+    let mine = ctx.actor.regions_for(Permission::ManageReintegration);
+    region_choices(st, ctx)
+        .await
+        .into_iter()
+        .filter(|(code, _)| mine.as_ref().is_none_or(|m| m.contains(code)))
+        .collect()
 }
 
 pub async fn create(State(st): State<AppState>, ctx: Ctx, Form(form): Form<Fields>) -> Response {

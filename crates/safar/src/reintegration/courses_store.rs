@@ -303,3 +303,15 @@ pub async fn record_outcome(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Whether a plan's service has a course enrolment still running (the course then moves
+/// the service, not the officer).
+pub async fn service_has_live_enrolment(db: &Db, service_id: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM course_enrolments WHERE service_id = $1 AND status = 'enrolled'",
+    )
+    .bind(service_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}

@@ -593,7 +593,12 @@ pub async fn close_call(db: &Db, clock: &Clock, actor: &Actor, id: &str) -> Serv
         let reviewers = (0..committee.len())
             .map(|k| &committee[(start + k) % committee.len()])
             .filter(|member| members_persons.get(*member) != Some(&Some(app.person_id.clone())))
-            .take(per_application);
+            .take(per_application)
+            .collect::<Vec<_>>();
+        if reviewers.len() < per_application {
+            // Dropping the transaction undoes the close: the committee needs another member.
+            return Err(ServiceError::Conflict("err-grant-committee-small"));
+        }
         for reviewer in reviewers {
             store::assign(&mut tx, &app.id, reviewer, now).await?;
         }
@@ -834,6 +839,12 @@ pub async fn assign_reviewer(
         .any(|u| u == reviewer)
     {
         return Err(ServiceError::invalid("reviewer", "err-grant-reviewer"));
+    }
+    if people::person_of_account(db, reviewer).await?.as_deref() == Some(app.person_id.as_str()) {
+        return Err(ServiceError::invalid(
+            "reviewer",
+            "err-grant-reviewer-applicant",
+        ));
     }
     let now = clock.now_ms();
     let mut tx = db.begin().await?;

@@ -32,20 +32,32 @@ fn recognised(content: &[u8], images_only: bool) -> ServiceResult<&'static str> 
     }
 }
 
-/// Stores a file with the application's row held, refusing it past `max` of its kind.
+/// Stores a file with the application's row held, refusing it past the limit of its kind.
 async fn store_file(
     db: &Db,
     actor: &Actor,
     acting: Option<crate::platform::access::Role>,
     application_id: &str,
+    open_call: Option<&str>,
     file: GrantFile,
     content: &[u8],
-    max: i64,
 ) -> ServiceResult<GrantFile> {
+    let max = if file.kind == "attachment" {
+        MAX_ATTACHMENTS
+    } else {
+        MAX_VISIT_PHOTOS
+    };
     let sha = sha256_hex(content);
     let mut tx = db.begin().await?;
     if !store::hold_application(&mut tx, application_id).await? {
         return Err(ServiceError::NotFound);
+    }
+    // An applicant's file needs the call still open, checked on its held row (closing
+    // takes the same row), so nothing arrives once the committee has the application.
+    if let Some(call) = open_call
+        && !store::step_call(&mut tx, call, "open", "open", file.created_at).await?
+    {
+        return Err(ServiceError::Conflict("err-grant-closed"));
     }
     if store::count_files(&mut tx, application_id, &file.kind).await? >= max {
         return Err(ServiceError::Conflict("err-grant-file-count"));
@@ -114,16 +126,8 @@ pub async fn attach(
         content.len(),
         clock.now_ms(),
     );
-    store_file(
-        db,
-        actor,
-        None,
-        application_id,
-        file,
-        content,
-        MAX_ATTACHMENTS,
-    )
-    .await
+    let call = Some(app.call_id.as_str());
+    store_file(db, actor, None, application_id, call, file, content).await
 }
 
 /// An officer adds a photo to the monitoring visit of `month` (the visit must be recorded).
@@ -148,16 +152,7 @@ pub async fn add_visit_photo(
         content.len(),
         clock.now_ms(),
     );
-    store_file(
-        db,
-        actor,
-        acting,
-        application_id,
-        file,
-        content,
-        MAX_VISIT_PHOTOS,
-    )
-    .await
+    store_file(db, actor, acting, application_id, None, file, content).await
 }
 
 /// The files of an application, for whoever may see the application.
@@ -187,13 +182,22 @@ pub async fn file(
         return Ok((content_type, bytes));
     }
     let own = crate::people::service::own_person_id(db, actor).await?;
+    if own.as_deref() == Some(app.person_id.as_str()) {
+        return Ok((content_type, bytes));
+    }
+    // A committee member assigned to the application, who has not declared a conflict:
+    // documents often carry the applicant's name, so the read is audited.
     let reviewer = actor.holds(Permission::ReviewGrants)
         && kind == "attachment"
         && store::reviews_of(db, application_id)
             .await?
             .iter()
-            .any(|r| Some(r.reviewer_id.as_str()) == actor.user_id());
-    if own.as_deref() == Some(app.person_id.as_str()) || reviewer {
+            .any(|r| Some(r.reviewer_id.as_str()) == actor.user_id() && r.status != "conflict");
+    if reviewer {
+        let acting = actor.require(Permission::ReviewGrants)?;
+        let event = Event::new("grant.file.read", "grant_application", application_id)
+            .with(json!({ "file": file_id }));
+        audit::record_read(db, actor, acting, clock.now_ms(), event).await?;
         return Ok((content_type, bytes));
     }
     Err(actor.refusal().into())

@@ -362,6 +362,9 @@ pub async fn step_service(
     if !from.contains(&service.status.as_str()) {
         return Err(ServiceError::Conflict("err-returnee-step"));
     }
+    if super::courses_store::service_has_live_enrolment(db, service_id).await? {
+        return Err(ServiceError::Conflict("err-returnee-on-course"));
+    }
     let needs_outcome = matches!(to, "done" | "declined");
     let outcome = crate::platform::text::clean_text(&input.outcome, 3..=1_000);
     let sent = !input.outcome.trim().is_empty();

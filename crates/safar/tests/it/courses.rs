@@ -156,6 +156,14 @@ async fn a_course_fills_from_plans_and_citizens_and_its_outcomes_fall_due() {
         .post_json(&from_plan, &json!({ "course_id": course }))
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "the service has moved on");
+    // While the trainee is on the course, the course moves the service, not the officer.
+    let res = officer
+        .post_json(
+            &format!("/api/v1/returnees/{intake}/services/{service}/actions/decline"),
+            &json!({ "outcome": "Changed their mind" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
 
     // Full: a third trainee is refused; dropping out frees the seat.
     let (mut third, _) = returnee(&app, 613, "1991-01-01", Gender::Male, "UZ-SA", None).await;
@@ -180,7 +188,13 @@ async fn a_course_fills_from_plans_and_citizens_and_its_outcomes_fall_due() {
         StatusCode::CREATED
     );
 
-    // Completion closes the plan's service; outcomes wait until they fall due.
+    // Completion (once the course has started) closes the plan's service; outcomes wait
+    // until they fall due.
+    let res = officer
+        .post_json(&step(&planned, "complete"), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "not started yet");
+    app.clock.advance(10 * DAY_MS);
     let res = officer
         .post_json(&step(&planned, "complete"), &json!({}))
         .await;
