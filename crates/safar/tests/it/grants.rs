@@ -775,3 +775,82 @@ async fn attachments_are_checked_by_content_and_shown_only_to_who_may_see_them()
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_committee_member_who_applied_never_reviews_their_own_application() {
+    let app = TestApp::new().await;
+    let day = today(&app);
+    let mut officer = app.token_client(Role::ReintegrationOfficer).await;
+    let (_, id1) = reviewer(&app).await;
+    let (_, id2) = reviewer(&app).await;
+    let (_, id3) = reviewer(&app).await;
+    let recent = Some(day - time::Duration::days(60));
+    let (mut aziza, person) =
+        returnee(&app, 141, "1990-04-02", Gender::Female, "UZ-SA", recent).await;
+    // Aziza also sits on the committee (a second role on her account).
+    let aziza_user: String = sqlx::query("SELECT user_id FROM persons WHERE id = $1")
+        .bind(&person)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+        .try_get("user_id")
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO role_grants (id, user_id, role, scope_kind, scope_value, created_at) \
+         VALUES ('rg-aziza', $1, 'grant_reviewer', '', '', 0)",
+    )
+    .bind(&aziza_user)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let deadline = day + time::Duration::days(5);
+    let committee = [id1.clone(), id2.clone(), aziza_user.clone()];
+    let res = officer
+        .post_json("/api/v1/grant-calls", &call_body(deadline, &committee))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let call = res.json()["id"].as_str().unwrap().to_string();
+    let res = aziza
+        .post_json(
+            &format!("/api/v1/grant-calls/{call}/applications"),
+            &plan(20_000_000, 5_000_000, 2),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let application = res.json()["id"].as_str().unwrap().to_string();
+
+    // Without her, two members are left for three reviews: the call stays open.
+    app.clock.advance(6 * DAY_MS);
+    let close = format!("/api/v1/grant-calls/{call}/actions/close");
+    let res = officer.post_json(&close, &json!({})).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM grant_reviews").await, 0);
+    let res = officer
+        .post_json(
+            &format!("/api/v1/grant-calls/{call}/reviewers"),
+            &json!({ "reviewer": id3 }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = officer.post_json(&close, &json!({})).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let reviewers: Vec<String> =
+        sqlx::query("SELECT reviewer_id FROM grant_reviews WHERE application_id = $1")
+            .bind(&application)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("reviewer_id").unwrap())
+            .collect();
+    assert_eq!(reviewers.len(), 3);
+    assert!(!reviewers.contains(&aziza_user));
+    // Nor can the officer add her by hand.
+    let res = officer
+        .post_json(
+            &format!("/api/v1/grant-applications/{application}/reviewers"),
+            &json!({ "reviewer": aziza_user }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+}
