@@ -278,6 +278,7 @@ test('5. the three committee members score the pilot applications, blind to the 
     try {
       await signIn(page, reviewer.login, reviewer.password);
       await visit(page, '/reviews?lang=en');
+      assert.ok(await page.locator('main ul.stack li', { hasText: PILOT }).count() > 0, 'the list names each review\'s call');
       const todo = await page.locator('main ul.stack li', { hasText: '— to do' }).locator('a')
         .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       for (const href of todo) {
@@ -340,7 +341,8 @@ test('6. the officer decides the pilot call, pays tranche 1, records the visit a
     assert.match(decided[0], /^[12]$/, `ranked: ${decided}`);
     assert.match(decided[5], /^awarded\s+awarded within the budget$/, `the decision and its reason: ${decided[5]}`);
     assert.equal(decided[6], requested, 'awarded what was asked');
-    const statuses = await page.locator('main table tbody tr td:nth-child(6)').allInnerTexts();
+    // The ranking is the page's first table (the outcomes follow it).
+    const statuses = await page.locator('main table').first().locator('tbody tr td:nth-child(6)').allInnerTexts();
     assert.ok(statuses.every((s) => s.startsWith('awarded')), `both pilot plans fit the budget: ${statuses}`);
     await checkA11y(page);
 

@@ -560,7 +560,32 @@ pub async fn application_step(
 #[template(path = "grants/reviews.html")]
 struct ReviewsPage {
     page: Page,
-    reviews: Vec<Review>,
+    /// Each review with the title of its call (a member may sit on several committees).
+    reviews: Vec<(Review, String)>,
+}
+
+/// The title of the call each review belongs to.
+async fn with_call_titles(st: &AppState, reviews: Vec<Review>) -> Vec<(Review, String)> {
+    let mut titles: std::collections::HashMap<String, String> = Default::default();
+    let mut out = Vec::with_capacity(reviews.len());
+    for r in reviews {
+        let call = store::application(&st.db, &r.application_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.call_id)
+            .unwrap_or_default();
+        if !titles.contains_key(&call) {
+            let title = store::call(&st.db, &call)
+                .await
+                .ok()
+                .flatten()
+                .map(|c| c.title);
+            titles.insert(call.clone(), title.unwrap_or_default());
+        }
+        out.push((r, titles.get(&call).cloned().unwrap_or_default()));
+    }
+    out
 }
 
 /// The committee member's assigned reviews, open ones first.
@@ -574,7 +599,7 @@ pub async fn reviews(State(st): State<AppState>, ctx: Ctx) -> Response {
         StatusCode::OK,
         ReviewsPage {
             page: Page::new(&ctx, &title),
-            reviews,
+            reviews: with_call_titles(&st, reviews).await,
         }
         .render(),
     )
