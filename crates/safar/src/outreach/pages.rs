@@ -17,7 +17,7 @@ use crate::platform::error::ServiceError;
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{
-    Fields, FormErrors, field, fields, page, read_multipart_named, status_of,
+    Fields, FormErrors, field, fields, page, required_file, status_of,
 };
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
@@ -247,12 +247,9 @@ pub async fn add_photo(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let result = match read_multipart_named(multipart, "file").await {
-        Ok(Some((_, bytes))) => {
-            service::add_photo(&st.db, &st.clock, &ctx.actor, &id, &bytes).await
-        }
-        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
-        Err(message) => Err(ServiceError::invalid("file", message)),
+    let result = match required_file(multipart).await {
+        Ok(bytes) => service::add_photo(&st.db, &st.clock, &ctx.actor, &id, &bytes).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(_) => Redirect::to(&format!("/outreach/{id}#photos")).into_response(),

@@ -32,6 +32,15 @@ impl Course {
 fn course_from_row(r: &AnyRow) -> Result<Course, sqlx::Error> {
     Ok(Course {
         id: r.try_get("id")?,
+        status: r.try_get("status")?,
+        ..course_from_row_fields(r)?
+    })
+}
+
+/// The course columns whose names no joined table shares.
+fn course_from_row_fields(r: &AnyRow) -> Result<Course, sqlx::Error> {
+    Ok(Course {
+        id: String::new(),
         title: r.try_get("title")?,
         field: r.try_get("field")?,
         provider: r.try_get("provider")?,
@@ -40,7 +49,7 @@ fn course_from_row(r: &AnyRow) -> Result<Course, sqlx::Error> {
         ends_on: r.try_get("ends_on")?,
         places: r.try_get("places")?,
         taken: r.try_get("taken")?,
-        status: r.try_get("status")?,
+        status: String::new(),
     })
 }
 
@@ -211,26 +220,28 @@ pub async fn trainees(db: &Db, course_id: &str) -> Result<Vec<Trainee>, sqlx::Er
         .collect()
 }
 
-/// A person's enrolments with their courses, latest first.
+/// A person's enrolments with their courses, latest first, in one query.
 pub async fn of_person(db: &Db, person_id: &str) -> Result<Vec<(Enrolment, Course)>, sqlx::Error> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM course_enrolments e WHERE e.person_id = $1 \
+        "SELECT {COLUMNS}, c.id AS c_id, c.title, c.field, c.provider, c.region_iso, c.starts_on, \
+         c.ends_on, c.places, c.taken, c.status AS c_status FROM course_enrolments e \
+         JOIN courses c ON c.id = e.course_id WHERE e.person_id = $1 \
          ORDER BY e.created_at DESC, e.id LIMIT 100"
     );
-    let enrolments: Vec<Enrolment> = sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(person_id)
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(enrolment_from_row)
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(enrolments.len());
-    for e in enrolments {
-        if let Some(c) = course(db, &e.course_id).await? {
-            out.push((e, c));
-        }
-    }
-    Ok(out)
+        .map(|r| {
+            let course = Course {
+                id: r.try_get("c_id")?,
+                status: r.try_get("c_status")?,
+                ..course_from_row_fields(r)?
+            };
+            Ok((enrolment_from_row(r)?, course))
+        })
+        .collect()
 }
 
 /// Inserts an enrolment; false when the person is already on the course.

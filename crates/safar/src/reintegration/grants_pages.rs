@@ -19,7 +19,7 @@ use crate::platform::error::{ServiceError, ServiceResult};
 use crate::platform::web::AppState;
 use crate::platform::web::context::Ctx;
 use crate::platform::web::forms::{
-    Fields, FormErrors, field, fields, page, read_multipart_named, status_of,
+    Fields, FormErrors, field, fields, page, required_file, status_of,
 };
 use crate::platform::web::layout::Page;
 use crate::reference::labels::Labels;
@@ -564,28 +564,22 @@ struct ReviewsPage {
     reviews: Vec<(Review, String)>,
 }
 
-/// The title of the call each review belongs to.
+/// Each review with the title of its call, in one query.
 async fn with_call_titles(st: &AppState, reviews: Vec<Review>) -> Vec<(Review, String)> {
-    let mut titles: std::collections::HashMap<String, String> = Default::default();
-    let mut out = Vec::with_capacity(reviews.len());
-    for r in reviews {
-        let call = store::application(&st.db, &r.application_id)
-            .await
-            .ok()
-            .flatten()
-            .map(|a| a.call_id)
-            .unwrap_or_default();
-        if !titles.contains_key(&call) {
-            let title = store::call(&st.db, &call)
-                .await
-                .ok()
-                .flatten()
-                .map(|c| c.title);
-            titles.insert(call.clone(), title.unwrap_or_default());
-        }
-        out.push((r, titles.get(&call).cloned().unwrap_or_default()));
-    }
-    out
+    let reviewer = reviews
+        .first()
+        .map(|r| r.reviewer_id.clone())
+        .unwrap_or_default();
+    let titles = store::call_titles_of_reviews(&st.db, &reviewer)
+        .await
+        .unwrap_or_default();
+    reviews
+        .into_iter()
+        .map(|r| {
+            let title = titles.get(&r.application_id).cloned().unwrap_or_default();
+            (r, title)
+        })
+        .collect()
 }
 
 /// The committee member's assigned reviews, open ones first.
@@ -698,12 +692,9 @@ pub async fn attach(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let result = match read_multipart_named(multipart, "file").await {
-        Ok(Some((_, bytes))) => {
-            super::grants_files::attach(&st.db, &st.clock, &ctx.actor, &id, &bytes).await
-        }
-        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
-        Err(message) => Err(ServiceError::invalid("file", message)),
+    let result = match required_file(multipart).await {
+        Ok(bytes) => super::grants_files::attach(&st.db, &st.clock, &ctx.actor, &id, &bytes).await,
+        Err(e) => Err(e),
     };
     after_upload(&st, &ctx, &id, result.map(|_| ())).await
 }
@@ -715,13 +706,12 @@ pub async fn visit_photo(
     multipart: Multipart,
 ) -> Response {
     let month = month.parse().unwrap_or(0);
-    let result = match read_multipart_named(multipart, "file").await {
-        Ok(Some((_, bytes))) => {
+    let result = match required_file(multipart).await {
+        Ok(bytes) => {
             super::grants_files::add_visit_photo(&st.db, &st.clock, &ctx.actor, &id, month, &bytes)
                 .await
         }
-        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
-        Err(message) => Err(ServiceError::invalid("file", message)),
+        Err(e) => Err(e),
     };
     after_upload(&st, &ctx, &id, result.map(|_| ())).await
 }

@@ -501,6 +501,24 @@ pub async fn reviews_by(db: &Db, reviewer_id: &str) -> Result<Vec<Review>, sqlx:
         .collect()
 }
 
+/// The title of the call of each application a reviewer has, by application id.
+pub async fn call_titles_of_reviews(
+    db: &Db,
+    reviewer_id: &str,
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    sqlx::query(
+        "SELECT r.application_id, c.title FROM grant_reviews r \
+         JOIN grant_applications a ON a.id = r.application_id \
+         JOIN grant_calls c ON c.id = a.call_id WHERE r.reviewer_id = $1",
+    )
+    .bind(reviewer_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("application_id")?, r.try_get("title")?)))
+    .collect()
+}
+
 /// Writes a reviewer's conflict or scores; false unless the review was still `assigned`.
 pub async fn close_review(tx: &mut Tx, r: &Review, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(

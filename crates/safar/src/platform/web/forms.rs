@@ -153,6 +153,19 @@ pub async fn read_multipart(
     Ok((fields, files))
 }
 
+/// The content of the one file a form must carry in its `file` field, or the field error
+/// (none chosen, or an unreadable envelope) for the form to show.
+pub async fn required_file(
+    multipart: axum::extract::Multipart,
+) -> Result<Vec<u8>, crate::platform::error::ServiceError> {
+    use crate::platform::error::ServiceError;
+    match read_multipart_named(multipart, "file").await {
+        Ok(Some((_, bytes))) => Ok(bytes),
+        Ok(None) => Err(ServiceError::invalid("file", "err-required")),
+        Err(message) => Err(ServiceError::invalid("file", message)),
+    }
+}
+
 /// A multipart form with one file in `file_field`: its uploaded name and content (`None`
 /// when no file was chosen). The error is a message key.
 pub async fn read_multipart_named(
