@@ -51,6 +51,16 @@ pub enum Command {
     /// Work with PDO certificates.
     #[command(subcommand)]
     Certificate(CertificateCommand),
+    /// Maintain the analytics cubes.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AnalyticsCommand {
+    /// Recompute every analytics cube from the journeys (they are kept current as journeys
+    /// are recorded; this is for after a restore or a manual correction of the tables).
+    Rebuild(DbArgs),
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,6 +4,7 @@
 //! each other folder is one area of the agency's work.
 
 pub mod accounts;
+pub mod analytics;
 pub mod cases;
 pub mod cli;
 pub mod demo;

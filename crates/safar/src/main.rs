@@ -5,8 +5,8 @@ use clap::Parser;
 
 use safar::accounts::service::{self, NewStaff};
 use safar::cli::{
-    AuditCommand, CertificateCommand, Cli, Command, ImportCommand, KeysCommand, LogFormat,
-    TokenCommand, UserCommand,
+    AnalyticsCommand, AuditCommand, CertificateCommand, Cli, Command, ImportCommand, KeysCommand,
+    LogFormat, TokenCommand, UserCommand,
 };
 use safar::platform::access::Actor;
 use safar::platform::audit::{self, Verdict};
@@ -71,6 +71,18 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             data_dir,
             key_args,
         }) => verify_certificate(&token, keys.as_deref(), &key_args.signing_path(&data_dir)),
+        Command::Analytics(AnalyticsCommand::Rebuild(db)) => {
+            let db = connect(&db).await?;
+            let started = std::time::Instant::now();
+            let cells =
+                safar::analytics::rollup::rebuild(&db, &Actor::console(), &Clock::default())
+                    .await?;
+            println!(
+                "analytics rebuilt: {cells} cells in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import(ImportCommand::Journeys { db, keys, file }) => {
             import_journeys(db, keys, file).await
         }

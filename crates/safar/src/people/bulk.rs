@@ -14,6 +14,7 @@ use sqlx::Row;
 use super::model::{name_keys, skeleton};
 use super::service::{Deps, journey_key};
 use super::store::{Journey, PersonRow, bucket, names_of};
+use crate::analytics::rollup::{JourneyCell, Tally};
 use crate::platform::access::Actor;
 use crate::platform::audit::{self, Event};
 use crate::platform::crypto::Place;
@@ -114,7 +115,7 @@ const NEW_JOURNEYS: Table = Table {
     head: "INSERT INTO journeys (id, person_id, kind, event_date, country_iso2, channel, employer, \
            recruiter, sector_isco, source, natural_key, created_at) VALUES ",
     columns: 12,
-    tail: " ON CONFLICT (natural_key) DO NOTHING RETURNING person_id",
+    tail: " ON CONFLICT (natural_key) DO NOTHING RETURNING id, person_id",
 };
 
 /// The rows of one batch, column by column.
@@ -127,6 +128,8 @@ struct Batch {
     dictionary: HashMap<String, i64>,
     journeys: Vec<Cell>,
     journey_count: u64,
+    /// The journeys' counts for the analytics cubes.
+    tally: Tally,
 }
 
 /// Writes batches; remembers the search keys of names it has seen (a large run repeats
@@ -239,6 +242,7 @@ impl<'a> Writer<'a> {
     ) -> Result<(u64, Vec<String>), sqlx::Error> {
         let rows_per_statement = (self.max_params / NEW_JOURNEYS.columns).max(1);
         let mut touched = vec![];
+        let mut added_journeys: HashSet<String> = HashSet::new();
         for chunk in journeys.chunks(rows_per_statement) {
             let sql = self.statement(&NEW_JOURNEYS, chunk.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -259,11 +263,14 @@ impl<'a> Writer<'a> {
             }
             for row in query.fetch_all(&mut **tx).await? {
                 touched.push(row.try_get::<String, _>("person_id")?);
+                added_journeys.insert(row.try_get::<String, _>("id")?);
             }
         }
         let added = touched.len() as u64;
         touched.sort_unstable();
         touched.dedup();
+        self.count_journeys(tx, journeys, &added_journeys, &touched)
+            .await?;
         for chunk in touched.chunks(self.max_params.saturating_sub(1).max(1)) {
             // The latest event decides; of equal dates the later-created row (ids grow).
             let head = "UPDATE persons SET updated_at = ?, status = COALESCE((SELECT CASE j.kind \
@@ -288,6 +295,45 @@ impl<'a> Writer<'a> {
             query.execute(&mut **tx).await?;
         }
         Ok((added, touched))
+    }
+
+    /// Adds the journeys just inserted (`added`, by id) to the analytics cubes, under their
+    /// persons' region, district and gender.
+    async fn count_journeys(
+        &self,
+        tx: &mut Tx,
+        journeys: &[(String, String, Journey)],
+        added: &HashSet<String>,
+        persons: &[String],
+    ) -> Result<(), sqlx::Error> {
+        let mut places: HashMap<String, (String, Option<String>, String)> = HashMap::new();
+        for chunk in persons.chunks(self.max_params.max(1)) {
+            let mut sql = String::from(
+                "SELECT id, region_iso, district_soato, gender FROM persons WHERE id IN ",
+            );
+            push_placeholders(&mut sql, self.style, 1, chunk.len());
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                places.insert(
+                    row.try_get("id")?,
+                    (
+                        row.try_get("region_iso")?,
+                        row.try_get("district_soato")?,
+                        row.try_get("gender")?,
+                    ),
+                );
+            }
+        }
+        let mut tally = Tally::default();
+        for (person_id, _, j) in journeys.iter().filter(|(_, _, j)| added.contains(&j.id)) {
+            if let Some((region, district, gender)) = places.get(person_id) {
+                tally.add(&counted_as(region, district, gender, j));
+            }
+        }
+        tally.flush(tx, self.deps.db.backend, self.max_params).await
     }
 
     /// SQLite's default page cache (2 MB) is far smaller than the indexes a large load
@@ -330,7 +376,9 @@ impl<'a> Writer<'a> {
             })
             .collect();
         self.insert(tx, &DICTIONARY, dictionary).await?;
-        self.insert(tx, &JOURNEYS, batch.journeys).await
+        self.insert(tx, &JOURNEYS, batch.journeys).await?;
+        let mut tally = batch.tally;
+        tally.flush(tx, self.deps.db.backend, self.max_params).await
     }
 
     /// Drops records whose PINFL is registered already or earlier in the same batch.
@@ -390,6 +438,9 @@ impl<'a> Writer<'a> {
         }
         for j in &journeys {
             batch.journeys.extend(journey_cells(&p, j, now));
+            batch
+                .tally
+                .add(&counted_as(&p.region_iso, &p.district_soato, &p.gender, j));
             batch.journey_count += 1;
         }
         batch
@@ -514,6 +565,20 @@ fn person_cells(
         now.into(),
         now.into(),
     ]
+}
+
+/// The analytics cell of journey `j` of a person living in `region`/`district`.
+fn counted_as(region: &str, district: &Option<String>, gender: &str, j: &Journey) -> JourneyCell {
+    JourneyCell {
+        month: j.event_date.get(..7).unwrap_or_default().to_string(),
+        kind: j.kind.clone(),
+        region: region.to_string(),
+        district: district.clone().unwrap_or_default(),
+        destination: j.country_iso2.clone(),
+        channel: j.channel.clone(),
+        sector: j.sector_isco.clone(),
+        gender: gender.to_string(),
+    }
 }
 
 fn journey_cells(p: &PersonRow, j: &Journey, now: i64) -> [Cell; 12] {

@@ -633,7 +633,11 @@ pub async fn insert_journey(
     .bind(now_ms)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let added = done.rows_affected() == 1;
+    if added {
+        crate::analytics::rollup::journey_added(tx, &j.id).await?;
+    }
+    Ok(added)
 }
 
 pub async fn journeys(db: &Db, person_id: &str) -> Result<Vec<Journey>, sqlx::Error> {
@@ -963,6 +967,8 @@ pub async fn anonymise(tx: &mut Tx, person_id: &str, now_ms: i64) -> Result<(), 
         .bind(person_id)
         .execute(&mut **tx)
         .await?;
+    // The district is forgotten: the person's journeys move to the cells without one.
+    crate::analytics::rollup::move_person(tx, person_id, -1).await?;
     sqlx::query(
         "UPDATE persons SET pinfl = $1, given_name = '', family_name = '', patronymic = '', given_name_latn = '', \
          family_name_latn = '', patronymic_latn = '', given_name_cyrl = '', family_name_cyrl = '', patronymic_cyrl = '', \
@@ -978,6 +984,7 @@ pub async fn anonymise(tx: &mut Tx, person_id: &str, now_ms: i64) -> Result<(), 
         .bind(person_id)
         .execute(&mut **tx)
         .await?;
+    crate::analytics::rollup::move_person(tx, person_id, 1).await?;
     Ok(())
 }
 

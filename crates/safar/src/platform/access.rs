@@ -118,6 +118,7 @@ impl Role {
                 SuperviseCases,
                 ManagePartners,
                 DraftGuidance,
+                ViewAnalytics,
             ],
             Role::RegionalOfficer => &[
                 OwnAccount,
@@ -133,6 +134,7 @@ impl Role {
                 SuperviseCases,
                 DraftGuidance,
                 ManageOutreach,
+                ViewAnalytics,
             ],
             Role::LicensingOfficer => &[
                 OwnAccount,
@@ -192,7 +194,7 @@ impl Role {
             // Committee members see the business plans assigned to them, never who applied.
             Role::GrantReviewer => &[OwnAccount, StaffWorkspace, ViewReference, ReviewGrants],
             // Analysts see aggregates only, never a person.
-            Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference],
+            Role::Analyst => &[OwnAccount, StaffWorkspace, ViewReference, ViewAnalytics],
         }
     }
 }
@@ -291,6 +293,9 @@ pub enum Permission {
     ManageReintegration,
     /// Enrol in retraining courses and follow one's enrolments (citizens).
     EnrolInCourses,
+    /// Read the analytics dashboards and exact (unsuppressed) indicator tables: aggregates
+    /// only, never a person (analysts nationally, regional officers for their regions).
+    ViewAnalytics,
 }
 
 impl Permission {

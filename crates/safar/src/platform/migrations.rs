@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0024_courses"),
     migration!("0025_grant_cancel"),
     migration!("0026_grant_files"),
+    migration!("0027_analytics"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod analytics;
 mod audit;
 mod case_work;
 mod cases;

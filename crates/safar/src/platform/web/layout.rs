@@ -64,6 +64,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/complaints", "nav-complaints", Some(Permission::ManageRecruiters)),
     ("/pdo", "nav-pdo", Some(Permission::ManagePdo)),
     ("/pdo/teaching", "nav-pdo-teaching", Some(Permission::TeachPdo)),
+    ("/analytics", "nav-analytics", Some(Permission::ViewAnalytics)),
     ("/admin/users", "nav-admin-users", Some(Permission::ManageUsers)),
     ("/admin/tokens", "nav-admin-tokens", Some(Permission::ManageTokens)),
     ("/admin/audit", "nav-admin-audit", Some(Permission::ViewAudit)),
@@ -77,6 +78,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/verify", "nav-verify", None),
     ("/guide", "nav-guide", None),
     ("/money", "nav-money", None),
+    ("/open-data", "nav-open-data", None),
     ("/login", "nav-login", None),
     ("/register", "nav-register", None),
 ];

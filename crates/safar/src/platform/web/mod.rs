@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::finance::router())
         .merge(crate::outreach::router())
         .merge(crate::reintegration::router())
+        .merge(crate::analytics::router())
         .route_layer(from_fn(routes::guard))
         .fallback(errors::not_found);
 

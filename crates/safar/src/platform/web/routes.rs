@@ -63,6 +63,7 @@ pub fn all() -> Vec<&'static Route> {
         crate::finance::ROUTES,
         crate::outreach::ROUTES,
         crate::reintegration::ROUTES,
+        crate::analytics::ROUTES,
     ]
     .into_iter()
     .flatten()
