@@ -20,6 +20,9 @@ pub struct Stack {
     pub parts: Vec<Option<f64>>,
 }
 
+/// How many series a stacked chart can tell apart.
+pub const COLOURS: usize = PALETTE.len();
+
 const PALETTE: [&str; 8] = [
     "#1f5f8b", "#e07b39", "#3a9d5d", "#b8467a", "#7a5cc2", "#c9a227", "#4a8fb0", "#8a8a8a",
 ];
@@ -120,55 +123,62 @@ pub fn bars(id: &str, title: &str, desc: &str, data: &[Datum], hidden: &str) -> 
     svg
 }
 
-/// Vertical stacked bars with a legend (`series` names the parts, in palette order).
+/// Horizontal stacked bars, one per category, with a legend above (`series` names the
+/// parts, in palette order). Horizontal, so long region names need no rotation on a phone.
 pub fn stacked(id: &str, title: &str, desc: &str, stacks: &[Stack], series: &[String]) -> String {
+    let row = 22;
+    let label_w = 170.0;
     let width = 640.0;
-    let plot_h = 200.0;
-    let legend_h = 18.0 * series.len().min(8) as f64 + 6.0;
-    let height = plot_h + 60.0 + legend_h;
+    let legend_h = 18 * series.len().min(PALETTE.len()) as u32 + 8;
+    let height = legend_h + stacks.len() as u32 * row + 10;
     let total = |s: &Stack| s.parts.iter().flatten().sum::<f64>();
     let max = stacks.iter().map(total).fold(0.0_f64, f64::max);
-    let n = stacks.len().max(1) as f64;
-    let slot = (width - 50.0) / n;
-    let bar = (slot * 0.7).max(1.0);
-    let mut svg = open(id, width as u32, height as u32, title, desc);
+    let mut svg = open(id, width as u32, height, title, desc);
+    legend(&mut svg, series, 4.0);
     for (i, s) in stacks.iter().enumerate() {
-        let x = 40.0 + i as f64 * slot;
-        let mut top = plot_h + 10.0;
+        let y = legend_h + i as u32 * row + 5;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text>",
+            label_w - 6.0,
+            y + 14,
+            escape(&truncate(&s.label, 26))
+        );
+        let mut x = label_w;
         for (j, part) in s.parts.iter().enumerate() {
             let Some(v) = part else { continue };
-            let h = if max > 0.0 { v / max * plot_h } else { 0.0 };
-            top -= h;
+            let w = if max > 0.0 {
+                v / max * (width - label_w - 70.0)
+            } else {
+                0.0
+            };
             let _ = write!(
                 svg,
-                "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"{}\"/>",
+                "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{}\"/>",
+                row - 6,
                 PALETTE[j % PALETTE.len()]
             );
+            x += w;
         }
-        if stacks.len() <= 24 {
-            let _ = write!(
-                svg,
-                "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-40 {:.1} {})\">{}</text>",
-                x + bar / 2.0,
-                plot_h + 24.0,
-                x + bar / 2.0,
-                plot_h + 24.0,
-                escape(&truncate(&s.label, 18))
-            );
-        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"12\">{}</text>",
+            x + 4.0,
+            y + 13,
+            number(total(s))
+        );
     }
-    legend(&mut svg, series, plot_h + 60.0);
     svg.push_str("</svg>");
     svg
 }
 
 fn legend(svg: &mut String, series: &[String], top: f64) {
-    for (j, name) in series.iter().take(8).enumerate() {
+    for (j, name) in series.iter().take(PALETTE.len()).enumerate() {
         let y = top + j as f64 * 18.0;
         let _ = write!(
             svg,
-            "<rect x=\"40\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>\
-             <text x=\"58\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+            "<rect x=\"170\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/>\
+             <text x=\"188\" y=\"{:.1}\" font-size=\"12\">{}</text>",
             PALETTE[j % PALETTE.len()],
             y + 10.0,
             escape(name)
@@ -281,13 +291,13 @@ pub fn region_map(
         let _ = write!(
             svg,
             "<g><title>{}: {}</title><rect x=\"{x}\" y=\"{y}\" width=\"{size}\" height=\"{size}\" rx=\"6\" fill=\"{fill}\" stroke=\"#fff\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"{ink}\">{}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{ink}\">{}</text>\
              <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{ink}\">{}</text></g>",
             escape(&full),
             escape(&shown),
             x + size / 2.0,
             y + 24.0,
-            escape(&truncate(&full, 11)),
+            escape(&truncate(&full, 12)),
             x + size / 2.0,
             y + 46.0,
             escape(&shown)

@@ -188,6 +188,10 @@ fn chart(table: &Table, namer: &Namer, title: &str) -> String {
         [dim] => charts::bars("chart", title, &desc, &data(*dim), &hidden),
         [first, second] if table.indicator.measure != Measure::OfficialShare => {
             let (stacks, series) = stacks(table, namer, *first, *second);
+            // More parts than colours would not read: the table says it all.
+            if series.len() > charts::COLOURS {
+                return String::new();
+            }
             charts::stacked("chart", title, &desc, &stacks, &series)
         }
         [first, second] => {
