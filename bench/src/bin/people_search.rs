@@ -12,15 +12,14 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use clap::Parser;
 use safar::people::model::name_keys;
 use safar::people::service::{self, Deps, SearchQuery};
-use safar::people::synthetic::{self, Plan};
 use safar::platform::access::Actor;
 use safar::platform::clock::Clock;
 use safar::platform::crypto::DataKeys;
-use safar::platform::db::{Backend, Db};
+use safar::platform::db::Db;
+use safar_bench::{analyze, count_persons, fill, ms, percentiles};
 use sqlx::Row;
 
 #[derive(Parser)]
@@ -77,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "backend {:?}, {} persons, {} queries",
         db.backend,
-        count(&db).await?,
+        count_persons(&db).await?,
         queries.len()
     );
 
@@ -135,38 +134,6 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn count(db: &Db) -> anyhow::Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) AS n FROM persons")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?)
-}
-
-async fn fill(deps: Deps<'_>, wanted: u64) -> anyhow::Result<()> {
-    let have = u64::try_from(count(deps.db).await?).unwrap_or(0);
-    if have >= wanted {
-        return Ok(());
-    }
-    let started = Instant::now();
-    let first = synthetic::next_seq(deps.db).await?;
-    let plan = Plan {
-        seed: 2026,
-        first,
-        count: wanted - have,
-        batch: 5000,
-    };
-    let summary = synthetic::populate(deps, plan, |_| {})
-        .await
-        .context("generating persons")?;
-    println!(
-        "generated {} persons, {} journeys in {:.1} s",
-        summary.persons,
-        summary.journeys,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 /// Queries made from random persons, in the ways staff really type names.
 async fn make_queries(db: &Db, n: usize) -> anyhow::Result<Vec<Query>> {
     let rows = sqlx::query(
@@ -220,19 +187,6 @@ fn typo(word: &str) -> String {
         chars.swap(2, 3);
     }
     chars.into_iter().collect()
-}
-
-/// Fresh statistics, as a maintained server has them (PostgreSQL also needs the visibility
-/// map for index-only scans after a bulk load).
-async fn analyze(db: &Db) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let sql = match db.backend {
-        Backend::Sqlite => "ANALYZE",
-        Backend::Postgres => "VACUUM ANALYZE",
-    };
-    sqlx::raw_sql(sql).execute(&db.pool).await?;
-    println!("{sql} in {:.1} s", started.elapsed().as_secs_f64());
-    Ok(())
 }
 
 /// For each query, how many persons carry both the target's family and given name words.
@@ -293,19 +247,4 @@ async fn measure_naive(db: &Db, queries: &[&Query]) -> anyhow::Result<(Vec<Durat
         );
     }
     Ok((times, hits))
-}
-
-fn percentiles(mut times: Vec<Duration>) -> (Duration, Duration) {
-    times.sort();
-    let at = |p: f64| {
-        times
-            .get(((times.len() as f64 - 1.0) * p).round() as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    (at(0.50), at(0.95))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

@@ -18,6 +18,29 @@ pub enum Measure {
     Count(&'static str),
     /// Percent of departures made through an official placement.
     OfficialShare,
+    /// Totals of another module's records (`facts.rs`).
+    Fact(Fact),
+}
+
+/// An indicator over `module_facts`: its subject, which key column holds each of its
+/// characteristics (month and region are columns of their own), and what is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fact {
+    pub subject: &'static str,
+    pub keys: &'static [(Dim, &'static str)],
+    pub value: FactValue,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactValue {
+    /// How many records.
+    Count,
+    /// The sum of their amounts, always by currency.
+    Amount,
+    /// Percent of the records whose characteristic is this value.
+    Share(Dim, &'static str),
+    /// How many per 10,000 inhabitants of the region, always by region.
+    Per10k,
 }
 
 pub struct Indicator {
@@ -27,7 +50,15 @@ pub struct Indicator {
     pub dims: &'static [Dim],
 }
 
-const ALL_DIMS: &[Dim] = &Dim::ALL;
+const ALL_DIMS: &[Dim] = &Dim::JOURNEY;
+
+const CASE_OPENED: &[(Dim, &str)] = &[
+    (Dim::Category, "a"),
+    (Dim::Priority, "b"),
+    (Dim::Destination, "c"),
+];
+const CASE_RESOLVED: &[(Dim, &str)] = &[(Dim::Outcome, "a"), (Dim::Sla, "b"), (Dim::Currency, "c")];
+const OUTREACH: &[(Dim, &str)] = &[(Dim::EventKind, "a"), (Dim::Gender, "b")];
 
 pub const INDICATORS: &[Indicator] = &[
     Indicator {
@@ -50,6 +81,66 @@ pub const INDICATORS: &[Indicator] = &[
             Dim::Sector,
             Dim::Gender,
         ],
+    },
+    Indicator {
+        name: "cases_opened",
+        measure: Measure::Fact(Fact {
+            subject: "cases.opened",
+            keys: CASE_OPENED,
+            value: FactValue::Count,
+        }),
+        dims: &[
+            Dim::Month,
+            Dim::Region,
+            Dim::Category,
+            Dim::Priority,
+            Dim::Destination,
+        ],
+    },
+    Indicator {
+        name: "cases_resolved",
+        measure: Measure::Fact(Fact {
+            subject: "cases.resolved",
+            keys: CASE_RESOLVED,
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Outcome, Dim::Sla],
+    },
+    Indicator {
+        name: "sla_compliance",
+        measure: Measure::Fact(Fact {
+            subject: "cases.resolved",
+            keys: CASE_RESOLVED,
+            value: FactValue::Share(Dim::Sla, "met"),
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Outcome],
+    },
+    Indicator {
+        name: "money_recovered",
+        measure: Measure::Fact(Fact {
+            subject: "cases.resolved",
+            keys: CASE_RESOLVED,
+            value: FactValue::Amount,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Currency],
+    },
+    Indicator {
+        name: "outreach_events",
+        measure: Measure::Fact(Fact {
+            subject: "outreach.events",
+            keys: OUTREACH,
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::EventKind],
+    },
+    Indicator {
+        name: "outreach_reach",
+        measure: Measure::Fact(Fact {
+            subject: "outreach.attendance",
+            keys: OUTREACH,
+            value: FactValue::Per10k,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::EventKind, Dim::Gender],
     },
 ];
 
@@ -170,7 +261,11 @@ pub fn validate(indicator: &Indicator, q: &TableQuery, audience: Audience) -> Se
     if spec.dims().len() > limit {
         return Err(ServiceError::invalid("by", "err-analytics-too-many"));
     }
-    if Cube::covering(&needed(indicator, &spec.dims())).is_none() {
+    let answerable = match indicator.measure {
+        Measure::Fact(_) => true,
+        _ => Cube::covering(&needed(indicator, &spec.dims())).is_some(),
+    };
+    if !answerable {
         return Err(ServiceError::invalid("by", "err-analytics-combination"));
     }
     Ok(spec)
@@ -194,13 +289,40 @@ fn month(text: &str, field: &'static str) -> ServiceResult<Option<String>> {
     }
 }
 
-/// The cube dimensions a table of `dims` reads.
+/// The dimensions a table of `dims` is grouped by: a share adds the characteristic it
+/// folds (last).
 fn needed(indicator: &Indicator, dims: &[Dim]) -> Vec<Dim> {
     let mut needed = dims.to_vec();
-    if indicator.measure == Measure::OfficialShare {
-        needed.push(Dim::Channel);
+    match indicator.measure {
+        Measure::OfficialShare => needed.push(Dim::Channel),
+        Measure::Fact(Fact {
+            value: FactValue::Share(dim, _),
+            ..
+        }) => needed.push(dim),
+        _ => {}
     }
     needed
+}
+
+/// The table's characteristics: what was asked, plus what the value needs (an amount is
+/// never summed across currencies, a rate per inhabitant is per region).
+fn table_dims(indicator: &Indicator, spec: &Spec) -> Vec<Dim> {
+    let mut dims = spec.dims();
+    let forced = match indicator.measure {
+        Measure::Fact(Fact {
+            value: FactValue::Amount,
+            ..
+        }) => Some(Dim::Currency),
+        Measure::Fact(Fact {
+            value: FactValue::Per10k,
+            ..
+        }) => Some(Dim::Region),
+        _ => None,
+    };
+    if let Some(dim) = forced.filter(|d| !dims.contains(d)) {
+        dims.push(dim);
+    }
+    dims
 }
 
 /// One line of a table.
@@ -210,13 +332,29 @@ pub struct Line {
     pub keys: Vec<String>,
     /// The count, or the numerator of a share.
     pub count: i64,
-    /// The denominator of a share.
+    /// The denominator of a share or a rate.
     pub base: Option<i64>,
+    /// 100 for a percent, 10,000 for a rate per 10,000 inhabitants.
+    pub per: i64,
+    /// How many records are behind the value (of a sum: how many cases).
+    pub support: i64,
     pub suppressed: bool,
 }
 
 impl Line {
-    /// The value shown: a count, or a percent with one decimal; `None` when suppressed.
+    fn count(keys: Vec<String>, count: i64) -> Self {
+        Line {
+            keys,
+            count,
+            base: None,
+            per: 1,
+            support: count,
+            suppressed: false,
+        }
+    }
+
+    /// The value shown: a count or a sum, a percent with one decimal, or a rate with two;
+    /// `None` when suppressed.
     pub fn value(&self) -> Option<f64> {
         if self.suppressed {
             return None;
@@ -224,7 +362,10 @@ impl Line {
         Some(match self.base {
             None => self.count as f64,
             Some(0) => 0.0,
-            Some(base) => (self.count as f64 * 1000.0 / base as f64).round() / 10.0,
+            Some(base) => {
+                let decimals = if self.per == 100 { 10.0 } else { 100.0 };
+                (self.count as f64 * self.per as f64 * decimals / base as f64).round() / decimals
+            }
         })
     }
 
@@ -266,14 +407,20 @@ impl Table {
         })
     }
 
-    pub fn total(&self) -> (i64, Option<i64>) {
+    /// The sum of the lines and, for a share, of their denominators; `None` where a total
+    /// means nothing (rates per inhabitant, amounts in several currencies).
+    pub fn total(&self) -> Option<(i64, Option<i64>)> {
         let count = self.lines.iter().map(|l| l.count).sum();
-        let base = self
-            .indicator
-            .measure
-            .eq(&Measure::OfficialShare)
-            .then(|| self.lines.iter().filter_map(|l| l.base).sum());
-        (count, base)
+        let bases = || Some(self.lines.iter().filter_map(|l| l.base).sum());
+        match self.indicator.measure {
+            Measure::Count(_) => Some((count, None)),
+            Measure::OfficialShare => Some((count, bases())),
+            Measure::Fact(f) => match f.value {
+                FactValue::Count => Some((count, None)),
+                FactValue::Share(..) => Some((count, bases())),
+                FactValue::Amount | FactValue::Per10k => None,
+            },
+        }
     }
 }
 
@@ -296,7 +443,7 @@ pub async fn table(
     audience: Audience,
     regions: Option<&[String]>,
 ) -> ServiceResult<Table> {
-    let dims = spec.dims();
+    let dims = table_dims(indicator, spec);
     if let Some(regions) = regions
         && let Some((_, wanted)) = spec.filters.iter().find(|(d, _)| *d == Dim::Region)
         && !regions.contains(wanted)
@@ -318,18 +465,29 @@ pub async fn table(
             .map(|(d, v)| (dims.iter().position(|x| x == d).unwrap_or(0), v.clone()))
             .collect(),
     };
-    let counted = counts(db, indicator, &dims, spec, &filters, regions).await?;
+    let grouped = needed(indicator, &dims);
+    let counted = match indicator.measure {
+        Measure::Fact(fact) => fact_counts(db, fact, &grouped, spec, &filters, regions).await?,
+        _ => counts(db, indicator, &grouped, spec, &filters, regions).await?,
+    };
     let mut lines = match indicator.measure {
-        Measure::Count(_) => counted
-            .into_iter()
-            .map(|(keys, n)| Line {
-                keys,
-                count: n,
-                base: None,
-                suppressed: false,
-            })
-            .collect(),
-        Measure::OfficialShare => shares(counted),
+        Measure::Count(_) => counts_only(counted),
+        Measure::OfficialShare => shares(counted, "official"),
+        Measure::Fact(fact) => match fact.value {
+            FactValue::Count => counts_only(counted),
+            FactValue::Share(_, value) => shares(counted, value),
+            FactValue::Amount => counted
+                .into_iter()
+                .map(|(keys, n, amount)| Line {
+                    count: amount,
+                    ..Line::count(keys, n)
+                })
+                .collect(),
+            FactValue::Per10k => {
+                let at = dims.iter().position(|d| *d == Dim::Region).unwrap_or(0);
+                per_10k(db, counted, at).await?
+            }
+        },
     };
     if audience == Audience::Public {
         hide_small(&mut lines, indicator.measure);
@@ -342,103 +500,207 @@ pub async fn table(
     })
 }
 
-/// Sums the cube's cells by `dims` (and by channel last, for a share).
+/// A group's keys, its count and its amount.
+type Counted = (Vec<String>, i64, i64);
+
+/// Sums the cube's cells by `grouped`.
 async fn counts(
     db: &Db,
     indicator: &Indicator,
-    dims: &[Dim],
+    grouped: &[Dim],
     spec: &Spec,
     filters: &[(Dim, String)],
     regions: Option<&[String]>,
-) -> ServiceResult<Vec<(Vec<String>, i64)>> {
-    let grouped = needed(indicator, dims);
+) -> ServiceResult<Vec<Counted>> {
     let cube =
-        Cube::covering(&grouped).ok_or(ServiceError::invalid("by", "err-analytics-combination"))?;
+        Cube::covering(grouped).ok_or(ServiceError::invalid("by", "err-analytics-combination"))?;
     let kind = match indicator.measure {
         Measure::Count(kind) => kind,
-        Measure::OfficialShare => "departure",
+        _ => "departure",
     };
-    let columns: Vec<&str> = grouped.iter().map(|d| d.as_str()).collect();
-    let select = if columns.is_empty() {
-        String::new()
-    } else {
-        format!("{}, ", columns.join(", "))
-    };
+    let columns: Vec<String> = grouped.iter().map(|d| d.as_str().to_string()).collect();
     let mut q = SqlBuf::new(&format!(
-        "SELECT {select}CAST(SUM(n) AS BIGINT) AS n FROM journey_facts WHERE cube = "
+        "SELECT {}CAST(SUM(n) AS BIGINT) AS n, 0 AS amount FROM journey_facts WHERE cube = ",
+        select_list(&columns)
     ));
     q.bind_text(cube.name).push(" AND kind = ").bind_text(kind);
+    let filters: Vec<(String, String)> = filters
+        .iter()
+        .map(|(d, v)| (d.as_str().to_string(), v.clone()))
+        .collect();
+    narrow(&mut q, spec, &filters, regions);
+    group(&mut q, &columns, &columns);
+    read_counts(db, &q, columns.len()).await
+}
+
+/// Sums the module facts of `fact` by `grouped`.
+async fn fact_counts(
+    db: &Db,
+    fact: Fact,
+    grouped: &[Dim],
+    spec: &Spec,
+    filters: &[(Dim, String)],
+    regions: Option<&[String]>,
+) -> ServiceResult<Vec<Counted>> {
+    let column = |dim: Dim| -> String {
+        match dim {
+            Dim::Month => "month".into(),
+            Dim::Region => "region".into(),
+            _ => fact
+                .keys
+                .iter()
+                .find(|(d, _)| *d == dim)
+                .map_or("''", |(_, c)| *c)
+                .to_string(),
+        }
+    };
+    let columns: Vec<String> = grouped.iter().map(|d| column(*d)).collect();
+    let mut q = SqlBuf::new(&format!(
+        "SELECT {}CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount \
+         FROM module_facts WHERE subject = ",
+        select_list(&columns)
+    ));
+    q.bind_text(fact.subject);
+    if fact.value == FactValue::Amount {
+        q.push(" AND amount <> 0");
+    }
+    let filters: Vec<(String, String)> = filters
+        .iter()
+        .map(|(d, v)| (column(*d), v.clone()))
+        .collect();
+    narrow(&mut q, spec, &filters, regions);
+    group(&mut q, &columns, &columns);
+    read_counts(db, &q, columns.len()).await
+}
+
+fn select_list(columns: &[String]) -> String {
+    columns.iter().map(|c| format!("{c}, ")).collect()
+}
+
+/// The period, the filters (column, value) and the reader's regions.
+fn narrow(q: &mut SqlBuf, spec: &Spec, filters: &[(String, String)], regions: Option<&[String]>) {
     if let Some(from) = &spec.from {
         q.push(" AND month >= ").bind_text(from.clone());
     }
     if let Some(to) = &spec.to {
         q.push(" AND month <= ").bind_text(to.clone());
     }
-    for (dim, value) in filters {
-        q.push(&format!(" AND {} = ", dim.as_str()))
+    for (column, value) in filters {
+        q.push(&format!(" AND {column} = "))
             .bind_text(value.clone());
     }
     if let Some(regions) = regions {
         q.push(" AND ").in_list("region", regions);
     }
+}
+
+fn group(q: &mut SqlBuf, columns: &[String], order: &[String]) {
     if !columns.is_empty() {
-        let list = columns.join(", ");
         q.push(&format!(
-            " GROUP BY {list} HAVING SUM(n) <> 0 ORDER BY {list}"
+            " GROUP BY {} HAVING SUM(n) <> 0 ORDER BY {}",
+            columns.join(", "),
+            order.join(", ")
         ));
     }
+}
+
+async fn read_counts(db: &Db, q: &SqlBuf, keys: usize) -> ServiceResult<Vec<Counted>> {
     let rows = q.query().fetch_all(&db.pool).await?;
     let mut out = vec![];
     for row in rows {
-        let mut keys = vec![];
-        for i in 0..columns.len() {
-            keys.push(row.try_get::<String, _>(i)?);
+        let mut key = vec![];
+        for i in 0..keys {
+            key.push(row.try_get::<String, _>(i)?);
         }
         let n: Option<i64> = row.try_get("n")?;
+        let amount: Option<i64> = row.try_get("amount")?;
         if let Some(n) = n.filter(|n| *n != 0) {
-            out.push((keys, n));
+            out.push((key, n, amount.unwrap_or(0)));
         }
     }
     Ok(out)
 }
 
-/// Folds counts keyed by (…, channel) into official / all departures per key.
-fn shares(counted: Vec<(Vec<String>, i64)>) -> Vec<Line> {
+/// Folds counts keyed by (…, x) into "x is `value`" / all per key.
+fn shares(counted: Vec<Counted>, value: &str) -> Vec<Line> {
     let mut lines: Vec<Line> = vec![];
-    for (mut keys, n) in counted {
-        let channel = keys.pop().unwrap_or_default();
-        let official = if channel == "official" { n } else { 0 };
+    for (mut keys, n, _) in counted {
+        let last = keys.pop().unwrap_or_default();
+        let hit = if last == value { n } else { 0 };
         match lines.last_mut() {
-            Some(last) if last.keys == keys => {
-                last.count += official;
-                last.base = Some(last.base.unwrap_or(0) + n);
+            Some(line) if line.keys == keys => {
+                line.count += hit;
+                line.base = Some(line.base.unwrap_or(0) + n);
+                line.support += n;
             }
             _ => lines.push(Line {
-                keys,
-                count: official,
+                count: hit,
                 base: Some(n),
-                suppressed: false,
+                per: 100,
+                ..Line::count(keys, n)
             }),
         }
     }
     lines
 }
 
+/// Counts per 10,000 inhabitants of the region in column `at` (regions without a recorded
+/// population are left out).
+async fn per_10k(db: &Db, counted: Vec<Counted>, at: usize) -> ServiceResult<Vec<Line>> {
+    let populations: std::collections::HashMap<String, i64> =
+        sqlx::query("SELECT iso, population FROM regions WHERE population IS NOT NULL")
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("iso")?, r.try_get("population")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    Ok(counted
+        .into_iter()
+        .filter_map(|(keys, n, _)| {
+            let population = *populations.get(keys.get(at)?)?;
+            Some(Line {
+                base: Some(population),
+                per: 10_000,
+                ..Line::count(keys, n)
+            })
+        })
+        .collect())
+}
+
+fn counts_only(counted: Vec<Counted>) -> Vec<Line> {
+    counted
+        .into_iter()
+        .map(|(keys, n, _)| Line::count(keys, n))
+        .collect()
+}
+
 fn count_of(line: &Line) -> i64 {
     line.count
 }
 
-/// The departures of a share's line not made through an official channel.
+fn support_of(line: &Line) -> i64 {
+    line.support
+}
+
+/// The records of a share's line that are not counted in it.
 fn rest_of(line: &Line) -> i64 {
     line.base.unwrap_or(0) - line.count
 }
 
-/// Hides what the public must not see. A share is hidden when its official count or the
-/// rest would be hidden in their own tables.
+/// Hides what the public must not see. A share is hidden when its count or the rest would
+/// be hidden in their own tables; a sum when fewer than 5 records make it.
 fn hide_small(lines: &mut [Line], measure: Measure) {
     let parts: &[fn(&Line) -> i64] = match measure {
-        Measure::Count(_) => &[count_of],
-        Measure::OfficialShare => &[count_of, rest_of],
+        Measure::OfficialShare
+        | Measure::Fact(Fact {
+            value: FactValue::Share(..),
+            ..
+        }) => &[count_of, rest_of],
+        Measure::Fact(Fact {
+            value: FactValue::Amount,
+            ..
+        }) => &[support_of],
+        _ => &[count_of],
     };
     for part in parts {
         let present: Vec<usize> = (0..lines.len()).filter(|i| part(&lines[*i]) > 0).collect();
@@ -491,11 +753,14 @@ mod tests {
     #[test]
     fn shares_fold_channels_and_round() {
         let key = |r: &str, c: &str| vec![r.to_string(), c.to_string()];
-        let lines = shares(vec![
-            (key("UZ-AN", "independent"), 20),
-            (key("UZ-AN", "official"), 10),
-            (key("UZ-SA", "unknown"), 3),
-        ]);
+        let lines = shares(
+            vec![
+                (key("UZ-AN", "independent"), 20, 0),
+                (key("UZ-AN", "official"), 10, 0),
+                (key("UZ-SA", "unknown"), 3, 0),
+            ],
+            "official",
+        );
         assert_eq!(lines.len(), 2);
         assert_eq!((lines[0].count, lines[0].base), (10, Some(30)));
         assert_eq!(lines[0].value(), Some(33.3));

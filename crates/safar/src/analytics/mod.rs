@@ -9,6 +9,7 @@
 pub mod api;
 pub mod charts;
 pub mod export;
+pub mod facts;
 pub mod indicators;
 pub mod pages;
 pub mod rollup;

@@ -59,6 +59,25 @@ impl DashQuery {
     }
 }
 
+const CASE_CATEGORIES: [&str; 17] = [
+    "INF", "EMP", "DOC", "REC", "TIP", "GBV", "DET", "HLT", "DTH", "MIS", "FAM", "PSY", "STR",
+    "IRR", "FIN", "RET", "FBK",
+];
+const CASE_OUTCOMES: [&str; 5] = [
+    "resolved_money",
+    "resolved_other",
+    "referred_out",
+    "unreachable",
+    "duplicate",
+];
+const EVENT_KINDS: [&str; 5] = [
+    "mahalla_meeting",
+    "school_session",
+    "job_fair",
+    "media",
+    "online",
+];
+
 /// Names codes for people: regions, districts, countries and sectors from the reference
 /// data, genders and channels from the messages.
 pub struct Namer {
@@ -86,8 +105,23 @@ impl Namer {
             Dim::Channel if matches!(code, "official" | "independent" | "unknown") => {
                 self.tr.t(&format!("analytics-channel-{code}"))
             }
-            Dim::Gender | Dim::Channel => code.to_string(),
-            _ => self.labels.name(code).to_string(),
+            Dim::Category if CASE_CATEGORIES.contains(&code) => {
+                self.tr.t(&format!("case-category-{code}"))
+            }
+            Dim::Outcome if CASE_OUTCOMES.contains(&code) => {
+                self.tr.t(&format!("case-outcome-{code}"))
+            }
+            Dim::EventKind if EVENT_KINDS.contains(&code) => {
+                self.tr.t(&format!("outreach-kind-{code}"))
+            }
+            Dim::Sla if matches!(code, "met" | "missed") => {
+                self.tr.t(&format!("analytics-sla-{code}"))
+            }
+            Dim::Region | Dim::District | Dim::Destination | Dim::Sector => {
+                self.labels.name(code).to_string()
+            }
+            // Codes read the same in every language (P1, USD) or are unknown.
+            _ => code.to_string(),
         }
     }
 
@@ -136,8 +170,8 @@ impl View {
             })
             .collect();
         let total = match table.total() {
-            (count, None) => count.to_string(),
-            (count, Some(base)) if base > 0 => {
+            Some((count, None)) => count.to_string(),
+            Some((count, Some(base))) if base > 0 => {
                 number((count as f64 * 1000.0 / base as f64).round() / 10.0)
             }
             _ => "—".into(),
@@ -252,7 +286,7 @@ pub struct Choices {
 }
 
 impl Choices {
-    async fn load(st: &AppState, ctx: &Ctx, namer: &Namer) -> Self {
+    async fn load(st: &AppState, ctx: &Ctx, namer: &Namer, indicator: &Indicator) -> Self {
         let destinations = crate::reference::store::destinations(&st.db)
             .await
             .unwrap_or_default()
@@ -264,16 +298,18 @@ impl Choices {
                 .iter()
                 .map(|i| (i.name.to_string(), namer.indicator(i)))
                 .collect(),
-            breakdowns: breakdowns(namer),
+            breakdowns: breakdowns(namer, indicator),
             regions: region_choices(st, ctx).await,
             destinations,
         }
     }
 }
 
-/// Every characteristic alone, then the pairs people ask for most.
-fn breakdowns(namer: &Namer) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Dim::ALL
+/// Every characteristic the indicator offers alone, then the pairs people ask for most.
+fn breakdowns(namer: &Namer, indicator: &Indicator) -> Vec<(String, String)> {
+    let offered = |d: &Dim| indicator.dims.contains(d);
+    let mut out: Vec<(String, String)> = indicator
+        .dims
         .iter()
         .map(|d| (d.as_str().to_string(), namer.dim(*d)))
         .collect();
@@ -286,7 +322,14 @@ fn breakdowns(namer: &Namer) -> Vec<(String, String)> {
         (Dim::Month, Dim::Region),
         (Dim::District, Dim::Gender),
         (Dim::Sector, Dim::Gender),
+        (Dim::Region, Dim::Category),
+        (Dim::Month, Dim::Category),
+        (Dim::Region, Dim::Outcome),
+        (Dim::Region, Dim::EventKind),
     ] {
+        if !offered(&a) || !offered(&b) {
+            continue;
+        }
         out.push((
             format!("{},{}", a.as_str(), b.as_str()),
             format!("{} × {}", namer.dim(a), namer.dim(b)),
@@ -307,9 +350,15 @@ struct DashboardPage {
     errors: FormErrors,
     downloads: Vec<(String, &'static str)>,
     definition: String,
+    /// The characteristics the chosen indicator offers (the form shows only their filters).
+    offered: Vec<&'static str>,
 }
 
 impl DashboardPage {
+    fn offers(&self, dim: &str) -> bool {
+        self.offered.contains(&dim)
+    }
+
     fn selected(&self, a: &str, b: &str) -> bool {
         a == b
     }
@@ -367,9 +416,8 @@ async fn dashboard(
     } else {
         "analytics-title"
     });
-    let definition = indicators::find(&q.indicator)
-        .map(|i| ctx.tr.t(&format!("analytics-def-{}", i.name)))
-        .unwrap_or_default();
+    let indicator = indicators::find(&q.indicator).unwrap_or(&INDICATORS[0]);
+    let definition = ctx.tr.t(&format!("analytics-def-{}", indicator.name));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -381,12 +429,13 @@ async fn dashboard(
             page: Page::new(&ctx, &title),
             public,
             action: if public { "/open-data" } else { "/analytics" },
-            choices: Choices::load(st, &ctx, &namer).await,
+            choices: Choices::load(st, &ctx, &namer, indicator).await,
             q,
             view,
             errors,
             downloads,
             definition,
+            offered: indicator.dims.iter().map(|d| d.as_str()).collect(),
         }
         .render(),
     )

@@ -33,10 +33,19 @@ pub enum Dim {
     Channel,
     Sector,
     Gender,
+    // Of cases and events (analytics/facts.rs), not journeys:
+    Category,
+    Priority,
+    Outcome,
+    /// Whether a case was resolved within its SLA: `met` or `missed`.
+    Sla,
+    Currency,
+    EventKind,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 7] = [
+    /// The characteristics of a journey, which the cubes hold.
+    pub const JOURNEY: [Dim; 7] = [
         Dim::Month,
         Dim::Region,
         Dim::District,
@@ -44,6 +53,22 @@ impl Dim {
         Dim::Channel,
         Dim::Sector,
         Dim::Gender,
+    ];
+
+    pub const ALL: [Dim; 13] = [
+        Dim::Month,
+        Dim::Region,
+        Dim::District,
+        Dim::Destination,
+        Dim::Channel,
+        Dim::Sector,
+        Dim::Gender,
+        Dim::Category,
+        Dim::Priority,
+        Dim::Outcome,
+        Dim::Sla,
+        Dim::Currency,
+        Dim::EventKind,
     ];
 
     /// The column in `journey_facts`, also the name used in the API (`by=region`).
@@ -56,6 +81,12 @@ impl Dim {
             Dim::Channel => "channel",
             Dim::Sector => "sector",
             Dim::Gender => "gender",
+            Dim::Category => "category",
+            Dim::Priority => "priority",
+            Dim::Outcome => "outcome",
+            Dim::Sla => "sla",
+            Dim::Currency => "currency",
+            Dim::EventKind => "event_kind",
         }
     }
 
@@ -63,8 +94,9 @@ impl Dim {
         Dim::ALL.into_iter().find(|d| d.as_str() == s)
     }
 
-    /// The value of this dimension for a journey `j` of person `p`, in SQL.
-    fn source(self) -> &'static str {
+    /// The value of this dimension for a journey `j` of person `p`, in SQL (also what a
+    /// benchmark's raw GROUP BY over the journeys reads).
+    pub fn source(self) -> &'static str {
         match self {
             Dim::Month => "SUBSTR(j.event_date, 1, 7)",
             Dim::Region => "p.region_iso",
@@ -73,19 +105,36 @@ impl Dim {
             Dim::Channel => "j.channel",
             Dim::Sector => "j.sector_isco",
             Dim::Gender => "p.gender",
+            // Not a journey's: never in a cube.
+            _ => "''",
         }
     }
 }
 
-/// A cube keeps month, kind and these dimensions; the others hold `*`. Three small cubes
+/// A cube keeps month, kind and these dimensions; the others hold `*`. Several small cubes
 /// instead of one with every dimension: crossed together, district × destination × sector
-/// would have nearly as many cells as there are journeys.
+/// would have nearly as many cells as there are journeys. A query reads the first cube
+/// that has every dimension it needs, so they are listed smallest first: `time` (a few
+/// thousand cells) answers the national and regional series, `work` and `world` the national
+/// tables by occupation and by destination.
 pub struct Cube {
     pub name: &'static str,
     pub dims: &'static [Dim],
 }
 
 pub const CUBES: &[Cube] = &[
+    Cube {
+        name: "time",
+        dims: &[Dim::Region, Dim::Gender],
+    },
+    Cube {
+        name: "work",
+        dims: &[Dim::Sector, Dim::Channel, Dim::Gender],
+    },
+    Cube {
+        name: "world",
+        dims: &[Dim::Destination, Dim::Channel, Dim::Gender],
+    },
     Cube {
         name: "geo",
         dims: &[Dim::Region, Dim::District, Dim::Gender],
@@ -168,8 +217,9 @@ pub async fn move_person(tx: &mut Tx, person_id: &str, sign: i64) -> Result<(), 
     apply(tx, "j.person_id = $1", person_id, sign).await
 }
 
-/// Recomputes every cube from the journeys, in one transaction with its audit entry:
-/// `safar analytics rebuild`. Returns the number of cells written.
+/// Recomputes every cube from the journeys, and the other modules' facts from their
+/// records, in one transaction with its audit entry: `safar analytics rebuild`. Returns the
+/// number of journey cells written.
 pub async fn rebuild(db: &Db, actor: &Actor, clock: &Clock) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM journey_facts")
@@ -183,8 +233,9 @@ pub async fn rebuild(db: &Db, actor: &Actor, clock: &Clock) -> Result<u64, sqlx:
             .await?
             .rows_affected();
     }
-    let event =
-        Event::new("analytics.rebuild", "journey_facts", "").with(json!({ "cells": cells }));
+    let records = super::facts::rebuild_in(&mut tx).await?;
+    let event = Event::new("analytics.rebuild", "journey_facts", "")
+        .with(json!({ "cells": cells, "records": records }));
     audit::append(&mut tx, actor, None, clock.now_ms(), event).await?;
     tx.commit().await?;
     Ok(cells)
@@ -213,6 +264,7 @@ impl JourneyCell {
             Dim::Channel => &self.channel,
             Dim::Sector => &self.sector,
             Dim::Gender => &self.gender,
+            _ => "",
         }
     }
 }

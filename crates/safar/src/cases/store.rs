@@ -115,7 +115,7 @@ pub async fn insert(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Case, &c.id).await
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<Case>, sqlx::Error> {
@@ -190,6 +190,8 @@ pub async fn step(tx: &mut Tx, s: &Step<'_>, now: i64) -> Result<bool, sqlx::Err
         .execute(&mut **tx)
         .await?;
     }
+    // Resolving (with its outcome) or reopening changes the case's figures.
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Case, s.id).await?;
     sqlx::query(
         "INSERT INTO case_events (id, case_id, action, from_status, to_status, note, actor_id, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -367,6 +367,8 @@ pub async fn act(
             details["reason"] = json!(reason);
         }
     }
+    crate::analytics::facts::refresh(&mut tx, crate::analytics::facts::Source::Outreach, id)
+        .await?;
     let action = format!("outreach.{}", step.as_str());
     audit::append(
         &mut tx,

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0025_grant_cancel"),
     migration!("0026_grant_files"),
     migration!("0027_analytics"),
+    migration!("0028_module_facts"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

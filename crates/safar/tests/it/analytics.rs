@@ -521,10 +521,22 @@ async fn every_write_path_keeps_the_cubes_equal_to_a_rebuild() {
     let kept = rollup::snapshot(&app.db).await.unwrap();
     assert!(kept.len() > 100, "the cubes hold the synthetic journeys");
     let journeys = app.count("SELECT COUNT(*) FROM journeys").await;
-    let counted = app
-        .count("SELECT CAST(SUM(n) AS BIGINT) FROM journey_facts WHERE cube = 'geo'")
-        .await;
-    assert_eq!(journeys, counted, "every journey counted once per cube");
+    for cube in rollup::CUBES {
+        use sqlx::Row;
+        let counted: i64 =
+            sqlx::query("SELECT CAST(SUM(n) AS BIGINT) FROM journey_facts WHERE cube = $1")
+                .bind(cube.name)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        assert_eq!(
+            journeys, counted,
+            "every journey counted once in cube {}",
+            cube.name
+        );
+    }
     let district_cells = app
         .count("SELECT CAST(SUM(n) AS BIGINT) FROM journey_facts WHERE cube = 'geo' AND district = '1703202'")
         .await;
@@ -599,5 +611,179 @@ async fn dashboards_draw_charts_and_export_files() {
     assert_eq!(
         app.client().get("/indicators/nothing").await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+/// A person registered by `operator` in `region`; returns their id.
+async fn registered(operator: &mut Client, region: &str, tail: u32) -> String {
+    let pin = Pinfl::generate(parse_date("1991-04-04").unwrap(), Gender::Male, tail);
+    let res = operator
+        .post_json(
+            "/api/v1/persons",
+            &serde_json::json!({"given_name": "Jasur", "family_name": "Tursunov", "birth_date": "1991-04-04",
+                    "gender": "male", "pinfl": pin.as_str(), "region": region}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn cases_and_events_are_counted_as_they_change_and_equal_a_rebuild() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let mut operator = app.token_client(Role::Operator).await;
+    let mut cases = vec![];
+    for tail in 0..6 {
+        let person = registered(&mut operator, "UZ-SA", 300 + tail).await;
+        let body = json!({"person_id": person, "category": "EMP", "channel": "phone", "country": "RU",
+                          "summary": "Wages unpaid."});
+        let res = operator.post_json("/api/v1/cases", &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        cases.push(res.json()["id"].as_str().unwrap().to_string());
+    }
+    let person = registered(&mut operator, "UZ-AN", 320).await;
+    let doc = json!({"person_id": person, "category": "DOC", "channel": "phone", "country": "KZ",
+                     "summary": "Passport kept by the employer."});
+    assert_eq!(
+        operator.post_json("/api/v1/cases", &doc).await.status,
+        StatusCode::CREATED
+    );
+    // Two cases resolved and closed, one with money recovered; the other reopened.
+    for (i, closure) in [
+        json!({"outcome": "resolved_money", "amount_recovered": 90000, "currency": "RUB"}),
+        json!({"outcome": "resolved_other"}),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let step = |a: &str| format!("/api/v1/cases/{}/actions/{a}", cases[i]);
+        for action in ["assign", "start", "resolve"] {
+            let res = operator.post_json(&step(action), &json!({})).await;
+            assert_eq!(res.status, StatusCode::OK, "{action}: {}", res.body);
+        }
+        let res = operator.post_json(&step("close"), closure).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    let reopen = format!("/api/v1/cases/{}/actions/reopen", cases[1]);
+    assert_eq!(
+        operator.post_json(&reopen, &json!({})).await.status,
+        StatusCode::OK
+    );
+
+    // An awareness event in Andijan, held and reported: 40 women and 35 men.
+    let (email, _) = app.user(Role::RegionalOfficer, "region:UZ-AN").await;
+    let mut officer = with_token(&app, &email).await;
+    let today = safar::recruiters::service::today(&app.clock).to_string();
+    let event = officer
+        .post_json(
+            "/api/v1/outreach/events",
+            &json!({"title": "Xavfsiz migratsiya", "kind": "mahalla_meeting", "topics": ["fraud"],
+                    "region": "UZ-AN", "district": "1703202", "place": "Navbahor", "planned_on": today}),
+        )
+        .await;
+    assert_eq!(event.status, StatusCode::CREATED, "{}", event.body);
+    let id = event.json()["id"].as_str().unwrap().to_string();
+    let act = |a: &str| format!("/api/v1/outreach/events/{id}/actions/{a}");
+    assert_eq!(
+        officer
+            .post_json(&act("hold"), &json!({"held_on": today}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let report = json!({"attendance": {"female_18_29": 40, "male_30_44": 35}, "materials": "leaflets",
+                        "materials_count": 10, "partners": "", "summary": ""});
+    assert_eq!(
+        officer.post_json(&act("report"), &report).await.status,
+        StatusCode::OK
+    );
+
+    let mut staff = analyst(&app).await;
+    let opened = staff
+        .get("/api/v1/indicators/cases_opened?by=category")
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert_eq!(
+        rows(&opened.json(), &["category"]),
+        vec![
+            ("DOC".into(), Value::from(1)),
+            ("EMP".into(), Value::from(6))
+        ]
+    );
+    let resolved = staff
+        .get("/api/v1/indicators/cases_resolved?by=outcome,sla")
+        .await
+        .json();
+    assert_eq!(
+        rows(&resolved, &["outcome", "sla"]),
+        vec![("resolved_money|met".into(), Value::from(1))]
+    );
+    let on_time = staff
+        .get("/api/v1/indicators/sla_compliance?by=region")
+        .await
+        .json();
+    assert_eq!(
+        rows(&on_time, &["region"]),
+        vec![("UZ-SA".into(), Value::from(100.0))]
+    );
+    let money = staff.get("/api/v1/indicators/money_recovered").await.json();
+    assert_eq!(
+        rows(&money, &["currency"]),
+        vec![("RUB".into(), Value::from(90000))]
+    );
+    let events = staff
+        .get("/api/v1/indicators/outreach_events?by=region,event_kind")
+        .await
+        .json();
+    assert_eq!(
+        rows(&events, &["region", "event_kind"]),
+        vec![("UZ-AN|mahalla_meeting".into(), Value::from(1))]
+    );
+    // 75 people over Andijan's 3,253,501 inhabitants: 0.23 per 10,000.
+    let reach = staff
+        .get("/api/v1/indicators/outreach_reach?by=gender")
+        .await
+        .json();
+    assert_eq!(
+        rows(&reach, &["gender", "region"]),
+        vec![
+            ("female|UZ-AN".into(), Value::from(0.12)),
+            ("male|UZ-AN".into(), Value::from(0.11))
+        ]
+    );
+    // The public sees no count under 5: DOC (1) is hidden, and so is EMP (6), which the
+    // total would otherwise give away.
+    let public = app
+        .client()
+        .get("/api/v1/public/indicators/cases_opened?by=category")
+        .await
+        .json();
+    assert!(
+        public["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["value"].is_null())
+    );
+    // Filters a fact indicator does not offer are refused.
+    let wrong = staff
+        .get("/api/v1/indicators/outreach_events?by=destination")
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = staff
+        .get("/analytics?indicator=cases_opened&by=category&lang=en")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Employment dispute"), "categories named");
+
+    let kept = safar::analytics::facts::snapshot(&app.db).await.unwrap();
+    assert!(kept.len() >= 5, "{kept:?}");
+    rollup::rebuild(&app.db, &Actor::console(), &app.clock)
+        .await
+        .unwrap();
+    assert_eq!(
+        safar::analytics::facts::snapshot(&app.db).await.unwrap(),
+        kept
     );
 }

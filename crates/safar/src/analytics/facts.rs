@@ -1,0 +1,320 @@
+//! The other modules' figures — cases, awareness events — counted into `module_facts`,
+//! kept current in the transaction of every change, like the journey cubes.
+//!
+//! A record (a case, an event) contributes a few *entries* (subject, month, region, up to
+//! three keys, a count and an amount), computed here from its current row. Each record's
+//! entries are kept in `fact_entries`, so a change is exact whatever it was: `refresh`
+//! takes the record's old entries out of the totals and puts its new ones in. A module
+//! only has to call `refresh` after writing a record, inside its transaction.
+
+use sqlx::Row;
+
+use crate::platform::db::{Db, Tx};
+
+/// Which records a fact comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Case,
+    Outreach,
+}
+
+impl Source {
+    pub const ALL: [Source; 2] = [Source::Case, Source::Outreach];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Case => "case",
+            Source::Outreach => "outreach",
+        }
+    }
+
+    /// The ids of every record of this source (for `rebuild`).
+    fn all_ids(self) -> &'static str {
+        match self {
+            Source::Case => "SELECT id FROM cases ORDER BY id",
+            Source::Outreach => "SELECT id FROM outreach_events ORDER BY id",
+        }
+    }
+}
+
+/// One contribution of a record to the totals.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub subject: &'static str,
+    pub month: String,
+    pub region: String,
+    pub a: String,
+    pub b: String,
+    pub c: String,
+    pub n: i64,
+    pub amount: i64,
+}
+
+/// `YYYY-MM` of a time in milliseconds (UTC).
+fn month_of_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .map(|t| format!("{:04}-{:02}", t.year(), u8::from(t.month())))
+        .unwrap_or_default()
+}
+
+/// A case counts where it was opened (category, priority, destination) and, once resolved,
+/// where it was resolved (outcome, whether within its SLA, money recovered by currency).
+async fn case_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT region_iso, category, priority, country_iso2, outcome, amount_recovered, currency, \
+         due_at, resolved_at, created_at FROM cases WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let region: String = r.try_get("region_iso")?;
+    let mut entries = vec![Entry {
+        subject: "cases.opened",
+        month: month_of_ms(r.try_get("created_at")?),
+        region: region.clone(),
+        a: r.try_get("category")?,
+        b: r.try_get("priority")?,
+        c: r.try_get("country_iso2")?,
+        n: 1,
+        amount: 0,
+    }];
+    if let Some(resolved_at) = r.try_get::<Option<i64>, _>("resolved_at")? {
+        let due_at: i64 = r.try_get("due_at")?;
+        entries.push(Entry {
+            subject: "cases.resolved",
+            month: month_of_ms(resolved_at),
+            region,
+            a: r.try_get("outcome")?,
+            b: if resolved_at <= due_at {
+                "met"
+            } else {
+                "missed"
+            }
+            .into(),
+            c: r.try_get("currency")?,
+            n: 1,
+            amount: r
+                .try_get::<Option<i64>, _>("amount_recovered")?
+                .unwrap_or(0),
+        });
+    }
+    Ok(entries)
+}
+
+/// An event counts once held (not cancelled), in the month it was held: the event by its
+/// kind, and its attendance by gender.
+async fn outreach_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT region_iso, kind, held_on FROM outreach_events WHERE id = $1 AND status IN ('held', 'reported')",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let Some(held_on) = r.try_get::<Option<String>, _>("held_on")? else {
+        return Ok(vec![]);
+    };
+    let month = held_on.get(..7).unwrap_or_default().to_string();
+    let region: String = r.try_get("region_iso")?;
+    let kind: String = r.try_get("kind")?;
+    let mut entries = vec![Entry {
+        subject: "outreach.events",
+        month: month.clone(),
+        region: region.clone(),
+        a: kind.clone(),
+        b: String::new(),
+        c: String::new(),
+        n: 1,
+        amount: 0,
+    }];
+    let people = sqlx::query(
+        "SELECT gender, CAST(SUM(people) AS BIGINT) AS people FROM outreach_attendance WHERE event_id = $1 \
+         GROUP BY gender ORDER BY gender",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for p in people {
+        entries.push(Entry {
+            subject: "outreach.attendance",
+            month: month.clone(),
+            region: region.clone(),
+            a: kind.clone(),
+            b: p.try_get("gender")?,
+            c: String::new(),
+            n: p.try_get::<Option<i64>, _>("people")?.unwrap_or(0),
+            amount: 0,
+        });
+    }
+    Ok(entries)
+}
+
+async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let mut entries = match source {
+        Source::Case => case_entries(tx, id).await?,
+        Source::Outreach => outreach_entries(tx, id).await?,
+    };
+    entries.sort();
+    Ok(entries)
+}
+
+/// Brings the totals up to date with record `id` of `source` after it was written.
+pub async fn refresh(tx: &mut Tx, source: Source, id: &str) -> Result<(), sqlx::Error> {
+    let old = recorded(tx, source, id).await?;
+    let new = entries_of(tx, source, id).await?;
+    if old == new {
+        return Ok(());
+    }
+    for e in &old {
+        add(tx, e, -1).await?;
+    }
+    sqlx::query("DELETE FROM fact_entries WHERE source = $1 AND record_id = $2")
+        .bind(source.as_str())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for e in &new {
+        add(tx, e, 1).await?;
+        sqlx::query(
+            "INSERT INTO fact_entries (source, record_id, subject, month, region, a, b, c, n, amount) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(source.as_str())
+        .bind(id)
+        .bind(e.subject)
+        .bind(&e.month)
+        .bind(&e.region)
+        .bind(&e.a)
+        .bind(&e.b)
+        .bind(&e.c)
+        .bind(e.n)
+        .bind(e.amount)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The entries a record contributed when last refreshed.
+async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT subject, month, region, a, b, c, n, amount FROM fact_entries WHERE source = $1 AND record_id = $2",
+    )
+    .bind(source.as_str())
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut entries = vec![];
+    for r in rows {
+        let subject: String = r.try_get("subject")?;
+        entries.push(Entry {
+            subject: SUBJECTS
+                .iter()
+                .find(|s| **s == subject)
+                .copied()
+                .unwrap_or("unknown"),
+            month: r.try_get("month")?,
+            region: r.try_get("region")?,
+            a: r.try_get("a")?,
+            b: r.try_get("b")?,
+            c: r.try_get("c")?,
+            n: r.try_get("n")?,
+            amount: r.try_get("amount")?,
+        });
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+const SUBJECTS: [&str; 4] = [
+    "cases.opened",
+    "cases.resolved",
+    "outreach.events",
+    "outreach.attendance",
+];
+
+/// Adds (`sign` 1) or takes away (-1) an entry in the totals.
+async fn add(tx: &mut Tx, e: &Entry, sign: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO module_facts (subject, month, region, a, b, c, n, amount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (subject, month, region, a, b, c) DO UPDATE SET n = module_facts.n + excluded.n, \
+         amount = module_facts.amount + excluded.amount",
+    )
+    .bind(e.subject)
+    .bind(&e.month)
+    .bind(&e.region)
+    .bind(&e.a)
+    .bind(&e.b)
+    .bind(&e.c)
+    .bind(sign * e.n)
+    .bind(sign * e.amount)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the module facts from every record (part of `safar analytics rebuild`).
+pub async fn rebuild_in(tx: &mut Tx) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM module_facts")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM fact_entries")
+        .execute(&mut **tx)
+        .await?;
+    let mut records = 0;
+    for source in Source::ALL {
+        let ids: Vec<String> = sqlx::query(source.all_ids())
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        for id in ids {
+            refresh(tx, source, &id).await?;
+            records += 1;
+        }
+    }
+    Ok(records)
+}
+
+/// Every non-zero total, in key order (for the rebuild test).
+pub async fn snapshot(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT subject, month, region, a, b, c, n, amount FROM module_facts WHERE n <> 0 OR amount <> 0 \
+         ORDER BY subject, month, region, a, b, c",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(format!(
+                "{}|{}|{}|{}|{}|{}|{}|{}",
+                r.try_get::<String, _>(0)?,
+                r.try_get::<String, _>(1)?,
+                r.try_get::<String, _>(2)?,
+                r.try_get::<String, _>(3)?,
+                r.try_get::<String, _>(4)?,
+                r.try_get::<String, _>(5)?,
+                r.try_get::<i64, _>(6)?,
+                r.try_get::<i64, _>(7)?
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_utc() {
+        // 2025-03-31 23:30 UTC is still March.
+        assert_eq!(month_of_ms(1_743_463_800_000), "2025-03");
+        assert_eq!(month_of_ms(0), "1970-01");
+    }
+}
