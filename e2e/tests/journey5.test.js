@@ -73,6 +73,10 @@ test('the public open-data page hides small counts and says how', async () => {
       assert.ok(Number(value) >= 5, `a shown count under 5: ${value}`);
     }
     assert.equal(await page.locator('main h2', { hasText: 'How small numbers are protected' }).count(), 1);
+    // Other indicators, other languages: a definition page and the awareness map.
+    await visit(page, '/indicators/outreach_reach?lang=ru');
+    await visit(page, '/open-data?indicator=outreach_reach&by=region&lang=uz-Cyrl');
+    assert.equal(await page.locator('main figure svg[role="img"]').count(), 1, 'the region map');
     assertNoProblems(page);
   } finally {
     await closePage(page);
