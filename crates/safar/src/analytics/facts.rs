@@ -1,4 +1,4 @@
-//! The other modules' figures — cases, awareness events — counted into `module_facts`,
+//! The other modules' figures — cases, awareness events, returnees, courses, grants — counted into `module_facts`,
 //! kept current in the transaction of every change, like the journey cubes.
 //!
 //! A record (a case, an event) contributes a few *entries* (subject, month, region, up to
@@ -16,15 +16,30 @@ use crate::platform::db::{Db, Tx};
 pub enum Source {
     Case,
     Outreach,
+    /// A returnee's intake, with its service plan.
+    Returnee,
+    /// A trainee's course enrolment.
+    Enrolment,
+    /// A grant application, once visited at 12 months.
+    Grant,
 }
 
 impl Source {
-    pub const ALL: [Source; 2] = [Source::Case, Source::Outreach];
+    pub const ALL: [Source; 5] = [
+        Source::Case,
+        Source::Outreach,
+        Source::Returnee,
+        Source::Enrolment,
+        Source::Grant,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {
             Source::Case => "case",
             Source::Outreach => "outreach",
+            Source::Returnee => "returnee",
+            Source::Enrolment => "enrolment",
+            Source::Grant => "grant",
         }
     }
 
@@ -33,6 +48,9 @@ impl Source {
         match self {
             Source::Case => "SELECT id FROM cases ORDER BY id",
             Source::Outreach => "SELECT id FROM outreach_events ORDER BY id",
+            Source::Returnee => "SELECT id FROM returnee_intakes ORDER BY id",
+            Source::Enrolment => "SELECT id FROM course_enrolments ORDER BY id",
+            Source::Grant => "SELECT DISTINCT application_id AS id FROM grant_visits ORDER BY id",
         }
     }
 }
@@ -154,10 +172,95 @@ async fn outreach_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
     Ok(entries)
 }
 
+/// A returnee counts in the month of their intake, by gender and by whether a service plan
+/// (any service not declined) is in place.
+async fn returnee_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT i.region_iso, i.created_at, p.gender, (SELECT COUNT(*) FROM returnee_services s          WHERE s.intake_id = i.id AND s.status <> 'declined') AS services          FROM returnee_intakes i JOIN persons p ON p.id = i.person_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let services: i64 = r.try_get("services")?;
+    Ok(vec![Entry {
+        subject: "returnees.intakes",
+        month: month_of_ms(r.try_get("created_at")?),
+        region: r.try_get("region_iso")?,
+        a: r.try_get("gender")?,
+        b: if services > 0 { "planned" } else { "none" }.into(),
+        c: String::new(),
+        n: 1,
+        amount: 0,
+    }])
+}
+
+/// An enrolment counts in the month it was made, in the course's region, by its status, the
+/// trainee's gender and the latest outcome recorded (6 months, else 3).
+async fn enrolment_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT c.region_iso, e.created_at, e.status, e.outcome_3m, e.outcome_6m, p.gender          FROM course_enrolments e JOIN courses c ON c.id = e.course_id JOIN persons p ON p.id = e.person_id          WHERE e.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let six: String = r.try_get("outcome_6m")?;
+    let three: String = r.try_get("outcome_3m")?;
+    Ok(vec![Entry {
+        subject: "courses.enrolments",
+        month: month_of_ms(r.try_get("created_at")?),
+        region: r.try_get("region_iso")?,
+        a: r.try_get("status")?,
+        b: r.try_get("gender")?,
+        c: if six.is_empty() { three } else { six },
+        n: 1,
+        amount: 0,
+    }])
+}
+
+/// A grant counts once visited at 12 months, in the month of that visit: by the
+/// applicant's gender, whether the business was operating, and the jobs it created.
+async fn grant_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT a.region_iso, a.gender, v.visited_on, v.operating, v.jobs_created FROM grant_applications a          JOIN grant_visits v ON v.application_id = a.id AND v.month = 12 WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let visited_on: String = r.try_get("visited_on")?;
+    let operating: i64 = r.try_get("operating")?;
+    Ok(vec![Entry {
+        subject: "grants.outcome_12m",
+        month: visited_on.get(..7).unwrap_or_default().to_string(),
+        region: r.try_get("region_iso")?,
+        a: r.try_get("gender")?,
+        b: if operating != 0 {
+            "operating"
+        } else {
+            "closed"
+        }
+        .into(),
+        c: String::new(),
+        n: 1,
+        amount: r.try_get("jobs_created")?,
+    }])
+}
+
 async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let mut entries = match source {
         Source::Case => case_entries(tx, id).await?,
         Source::Outreach => outreach_entries(tx, id).await?,
+        Source::Returnee => returnee_entries(tx, id).await?,
+        Source::Enrolment => enrolment_entries(tx, id).await?,
+        Source::Grant => grant_entries(tx, id).await?,
     };
     entries.sort();
     Ok(entries)
@@ -231,11 +334,14 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     Ok(entries)
 }
 
-const SUBJECTS: [&str; 4] = [
+const SUBJECTS: [&str; 7] = [
     "cases.opened",
     "cases.resolved",
     "outreach.events",
     "outreach.attendance",
+    "returnees.intakes",
+    "courses.enrolments",
+    "grants.outcome_12m",
 ];
 
 /// Adds (`sign` 1) or takes away (-1) an entry in the totals.

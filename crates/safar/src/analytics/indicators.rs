@@ -59,6 +59,9 @@ const CASE_OPENED: &[(Dim, &str)] = &[
 ];
 const CASE_RESOLVED: &[(Dim, &str)] = &[(Dim::Outcome, "a"), (Dim::Sla, "b"), (Dim::Currency, "c")];
 const OUTREACH: &[(Dim, &str)] = &[(Dim::EventKind, "a"), (Dim::Gender, "b")];
+const RETURNEES: &[(Dim, &str)] = &[(Dim::Gender, "a"), (Dim::Plan, "b")];
+const ENROLMENTS: &[(Dim, &str)] = &[(Dim::Status, "a"), (Dim::Gender, "b"), (Dim::Outcome, "c")];
+const GRANTS: &[(Dim, &str)] = &[(Dim::Gender, "a"), (Dim::Outcome, "b")];
 
 pub const INDICATORS: &[Indicator] = &[
     Indicator {
@@ -141,6 +144,57 @@ pub const INDICATORS: &[Indicator] = &[
             value: FactValue::Per10k,
         }),
         dims: &[Dim::Month, Dim::Region, Dim::EventKind, Dim::Gender],
+    },
+    Indicator {
+        name: "returnee_intakes",
+        measure: Measure::Fact(Fact {
+            subject: "returnees.intakes",
+            keys: RETURNEES,
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Gender, Dim::Plan],
+    },
+    Indicator {
+        name: "returnees_with_plan",
+        measure: Measure::Fact(Fact {
+            subject: "returnees.intakes",
+            keys: RETURNEES,
+            value: FactValue::Share(Dim::Plan, "planned"),
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Gender],
+    },
+    Indicator {
+        name: "course_enrolments",
+        measure: Measure::Fact(Fact {
+            subject: "courses.enrolments",
+            keys: ENROLMENTS,
+            value: FactValue::Count,
+        }),
+        dims: &[
+            Dim::Month,
+            Dim::Region,
+            Dim::Status,
+            Dim::Gender,
+            Dim::Outcome,
+        ],
+    },
+    Indicator {
+        name: "grant_outcomes_12m",
+        measure: Measure::Fact(Fact {
+            subject: "grants.outcome_12m",
+            keys: GRANTS,
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Gender, Dim::Outcome],
+    },
+    Indicator {
+        name: "grants_operating_12m",
+        measure: Measure::Fact(Fact {
+            subject: "grants.outcome_12m",
+            keys: GRANTS,
+            value: FactValue::Share(Dim::Outcome, "operating"),
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Gender],
     },
 ];
 

@@ -111,6 +111,18 @@ impl Namer {
             Dim::Outcome if CASE_OUTCOMES.contains(&code) => {
                 self.tr.t(&format!("case-outcome-{code}"))
             }
+            Dim::Outcome if crate::reintegration::courses::OUTCOMES.contains(&code) => {
+                self.tr.t(&format!("course-outcome-{code}"))
+            }
+            Dim::Outcome if matches!(code, "operating" | "closed") => {
+                self.tr.t(&format!("analytics-grant-{code}"))
+            }
+            Dim::Status if matches!(code, "enrolled" | "completed" | "dropped") => {
+                self.tr.t(&format!("course-status-{code}"))
+            }
+            Dim::Plan if matches!(code, "planned" | "none") => {
+                self.tr.t(&format!("analytics-plan-{code}"))
+            }
             Dim::EventKind if EVENT_KINDS.contains(&code) => {
                 self.tr.t(&format!("outreach-kind-{code}"))
             }
@@ -326,6 +338,9 @@ fn breakdowns(namer: &Namer, indicator: &Indicator) -> Vec<(String, String)> {
         (Dim::Month, Dim::Category),
         (Dim::Region, Dim::Outcome),
         (Dim::Region, Dim::EventKind),
+        (Dim::Region, Dim::Plan),
+        (Dim::Status, Dim::Gender),
+        (Dim::Outcome, Dim::Gender),
     ] {
         if !offered(&a) || !offered(&b) {
             continue;

@@ -41,6 +41,10 @@ pub enum Dim {
     Sla,
     Currency,
     EventKind,
+    /// Whether a returnee has a service plan: `planned` or `none`.
+    Plan,
+    /// A course enrolment's status.
+    Status,
 }
 
 impl Dim {
@@ -55,7 +59,7 @@ impl Dim {
         Dim::Gender,
     ];
 
-    pub const ALL: [Dim; 13] = [
+    pub const ALL: [Dim; 15] = [
         Dim::Month,
         Dim::Region,
         Dim::District,
@@ -69,6 +73,8 @@ impl Dim {
         Dim::Sla,
         Dim::Currency,
         Dim::EventKind,
+        Dim::Plan,
+        Dim::Status,
     ];
 
     /// The column in `journey_facts`, also the name used in the API (`by=region`).
@@ -87,6 +93,8 @@ impl Dim {
             Dim::Sla => "sla",
             Dim::Currency => "currency",
             Dim::EventKind => "event_kind",
+            Dim::Plan => "plan",
+            Dim::Status => "status",
         }
     }
 

@@ -265,7 +265,12 @@ pub async fn insert_enrolment(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let added = done.rows_affected() == 1;
+    if added {
+        crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Enrolment, &e.id)
+            .await?;
+    }
+    Ok(added)
 }
 
 /// Moves an enrolment out of `enrolled`; false when it had already moved.
@@ -286,7 +291,12 @@ pub async fn finish(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let moved = done.rows_affected() == 1;
+    if moved {
+        crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Enrolment, id)
+            .await?;
+    }
+    Ok(moved)
 }
 
 /// Records the outcome at 3 or 6 months once; false when it was already recorded.
@@ -312,7 +322,12 @@ pub async fn record_outcome(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(done.rows_affected() == 1)
+    let recorded = done.rows_affected() == 1;
+    if recorded {
+        crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Enrolment, id)
+            .await?;
+    }
+    Ok(recorded)
 }
 
 /// Whether a plan's service has a course enrolment still running (the course then moves

@@ -655,7 +655,16 @@ pub async fn insert_visit(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let added = done.rows_affected() == 1;
+    if added {
+        crate::analytics::facts::refresh(
+            tx,
+            crate::analytics::facts::Source::Grant,
+            application_id,
+        )
+        .await?;
+    }
+    Ok(added)
 }
 
 pub async fn visits(db: &Db, application_id: &str) -> Result<Vec<Visit>, sqlx::Error> {

@@ -73,7 +73,7 @@ pub async fn insert_intake(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Returnee, &i.id).await
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
@@ -129,7 +129,9 @@ pub async fn insert_service(tx: &mut Tx, s: &Service, now: i64) -> Result<(), sq
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    // A first service puts the returnee's plan in place.
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Returnee, &s.intake_id)
+        .await
 }
 
 /// Moves a service from `from` to `to` with its outcome; false when it was not in `from`.
@@ -151,7 +153,18 @@ pub async fn step_service(
     .bind(from)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // Declining the last service leaves the returnee without a plan.
+    let intake: String = sqlx::query("SELECT intake_id FROM returnee_services WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("intake_id")?;
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Returnee, &intake)
+        .await?;
+    Ok(true)
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
