@@ -22,15 +22,21 @@ pub enum Source {
     Enrolment,
     /// A grant application, once visited at 12 months.
     Grant,
+    /// A complaint against a recruiter.
+    Complaint,
+    /// An application to a vacancy, once departed: a placement.
+    Application,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 7] = [
         Source::Case,
         Source::Outreach,
         Source::Returnee,
         Source::Enrolment,
         Source::Grant,
+        Source::Complaint,
+        Source::Application,
     ];
 
     fn as_str(self) -> &'static str {
@@ -40,6 +46,8 @@ impl Source {
             Source::Returnee => "returnee",
             Source::Enrolment => "enrolment",
             Source::Grant => "grant",
+            Source::Complaint => "complaint",
+            Source::Application => "application",
         }
     }
 
@@ -51,6 +59,10 @@ impl Source {
             Source::Returnee => "SELECT id FROM returnee_intakes ORDER BY id",
             Source::Enrolment => "SELECT id FROM course_enrolments ORDER BY id",
             Source::Grant => "SELECT DISTINCT application_id AS id FROM grant_visits ORDER BY id",
+            Source::Complaint => "SELECT id FROM complaints ORDER BY id",
+            Source::Application => {
+                "SELECT id FROM applications WHERE state = 'departed' ORDER BY id"
+            }
         }
     }
 }
@@ -254,6 +266,63 @@ async fn grant_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error>
     }])
 }
 
+/// A complaint counts in the month it was received, under its recruiter (and the
+/// recruiter's region), by its type code and its finding so far.
+async fn complaint_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT c.recruiter_id, c.type_code, c.received_at, r.region_iso,          (SELECT MAX(CASE WHEN e.to_state = 'substantiated' THEN 2 WHEN e.to_state = 'unsubstantiated' THEN 1           ELSE 0 END) FROM complaint_events e WHERE e.complaint_id = c.id) AS finding          FROM complaints c JOIN recruiters r ON r.id = c.recruiter_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let finding = match r.try_get::<Option<i64>, _>("finding")? {
+        Some(2) => "substantiated",
+        Some(1) => "unsubstantiated",
+        _ => "open",
+    };
+    Ok(vec![Entry {
+        subject: "recruiters.complaints",
+        month: month_of_ms(r.try_get("received_at")?),
+        region: r
+            .try_get::<Option<String>, _>("region_iso")?
+            .unwrap_or_default(),
+        a: r.try_get("recruiter_id")?,
+        b: r.try_get("type_code")?,
+        c: finding.into(),
+        n: 1,
+        amount: 0,
+    }])
+}
+
+/// A departed application is a placement of the vacancy's recruiter, in the month it
+/// departed.
+async fn placement_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT v.recruiter_id, a.updated_at, r.region_iso FROM applications a          JOIN vacancies v ON v.id = a.vacancy_id JOIN recruiters r ON r.id = v.recruiter_id          WHERE a.id = $1 AND a.state = 'departed'",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    Ok(vec![Entry {
+        subject: "recruiters.placements",
+        month: month_of_ms(r.try_get("updated_at")?),
+        region: r
+            .try_get::<Option<String>, _>("region_iso")?
+            .unwrap_or_default(),
+        a: r.try_get("recruiter_id")?,
+        b: String::new(),
+        c: String::new(),
+        n: 1,
+        amount: 0,
+    }])
+}
+
 async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let mut entries = match source {
         Source::Case => case_entries(tx, id).await?,
@@ -261,6 +330,8 @@ async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>,
         Source::Returnee => returnee_entries(tx, id).await?,
         Source::Enrolment => enrolment_entries(tx, id).await?,
         Source::Grant => grant_entries(tx, id).await?,
+        Source::Complaint => complaint_entries(tx, id).await?,
+        Source::Application => placement_entries(tx, id).await?,
     };
     entries.sort();
     Ok(entries)
@@ -334,7 +405,7 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     Ok(entries)
 }
 
-const SUBJECTS: [&str; 7] = [
+const SUBJECTS: [&str; 9] = [
     "cases.opened",
     "cases.resolved",
     "outreach.events",
@@ -342,6 +413,8 @@ const SUBJECTS: [&str; 7] = [
     "returnees.intakes",
     "courses.enrolments",
     "grants.outcome_12m",
+    "recruiters.complaints",
+    "recruiters.placements",
 ];
 
 /// Adds (`sign` 1) or takes away (-1) an entry in the totals.

@@ -41,6 +41,13 @@ pub enum FactValue {
     Share(Dim, &'static str),
     /// How many per 10,000 inhabitants of the region, always by region.
     Per10k,
+    /// How many per 100 records of the `base` subject with the same keys (complaints per 100
+    /// placements), counting only those whose finding is `only` when given. Keys without a
+    /// base record are left out: a rate over nothing is not a number.
+    PerHundred {
+        base: &'static str,
+        only: Option<&'static str>,
+    },
 }
 
 pub struct Indicator {
@@ -62,6 +69,8 @@ const OUTREACH: &[(Dim, &str)] = &[(Dim::EventKind, "a"), (Dim::Gender, "b")];
 const RETURNEES: &[(Dim, &str)] = &[(Dim::Gender, "a"), (Dim::Plan, "b")];
 const ENROLMENTS: &[(Dim, &str)] = &[(Dim::Status, "a"), (Dim::Gender, "b"), (Dim::Outcome, "c")];
 const GRANTS: &[(Dim, &str)] = &[(Dim::Gender, "a"), (Dim::Outcome, "b")];
+const COMPLAINTS: &[(Dim, &str)] = &[(Dim::Recruiter, "a"), (Dim::Code, "b"), (Dim::Finding, "c")];
+const PLACEMENTS: &[(Dim, &str)] = &[(Dim::Recruiter, "a")];
 
 pub const INDICATORS: &[Indicator] = &[
     Indicator {
@@ -195,6 +204,54 @@ pub const INDICATORS: &[Indicator] = &[
             value: FactValue::Share(Dim::Outcome, "operating"),
         }),
         dims: &[Dim::Month, Dim::Region, Dim::Gender],
+    },
+    Indicator {
+        name: "complaints",
+        measure: Measure::Fact(Fact {
+            subject: "recruiters.complaints",
+            keys: COMPLAINTS,
+            value: FactValue::Count,
+        }),
+        dims: &[
+            Dim::Month,
+            Dim::Region,
+            Dim::Recruiter,
+            Dim::Code,
+            Dim::Finding,
+        ],
+    },
+    Indicator {
+        name: "placements",
+        measure: Measure::Fact(Fact {
+            subject: "recruiters.placements",
+            keys: PLACEMENTS,
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Recruiter],
+    },
+    Indicator {
+        name: "complaints_per_100_placements",
+        measure: Measure::Fact(Fact {
+            subject: "recruiters.complaints",
+            keys: COMPLAINTS,
+            value: FactValue::PerHundred {
+                base: "recruiters.placements",
+                only: None,
+            },
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Recruiter],
+    },
+    Indicator {
+        name: "substantiated_per_100_placements",
+        measure: Measure::Fact(Fact {
+            subject: "recruiters.complaints",
+            keys: COMPLAINTS,
+            value: FactValue::PerHundred {
+                base: "recruiters.placements",
+                only: Some("substantiated"),
+            },
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Recruiter],
     },
 ];
 
@@ -472,6 +529,7 @@ impl Table {
             Measure::Fact(f) => match f.value {
                 FactValue::Count => Some((count, None)),
                 FactValue::Share(..) => Some((count, bases())),
+                FactValue::PerHundred { .. } => Some((count, bases())),
                 FactValue::Amount | FactValue::Per10k => None,
             },
         }
@@ -521,6 +579,20 @@ pub async fn table(
     };
     let grouped = needed(indicator, &dims);
     let counted = match indicator.measure {
+        Measure::Fact(
+            fact @ Fact {
+                value:
+                    FactValue::PerHundred {
+                        only: Some(finding),
+                        ..
+                    },
+                ..
+            },
+        ) => {
+            let mut only = filters.clone();
+            only.push((Dim::Finding, finding.to_string()));
+            fact_counts(db, fact, &grouped, spec, &only, regions).await?
+        }
         Measure::Fact(fact) => fact_counts(db, fact, &grouped, spec, &filters, regions).await?,
         _ => counts(db, indicator, &grouped, spec, &filters, regions).await?,
     };
@@ -540,6 +612,15 @@ pub async fn table(
             FactValue::Per10k => {
                 let at = dims.iter().position(|d| *d == Dim::Region).unwrap_or(0);
                 per_10k(db, counted, at).await?
+            }
+            FactValue::PerHundred { base, .. } => {
+                let fact = Fact {
+                    subject: base,
+                    keys: PLACEMENTS,
+                    value: FactValue::Count,
+                };
+                let bases = fact_counts(db, fact, &grouped, spec, &filters, regions).await?;
+                per_hundred(counted, bases)
             }
         },
     };
@@ -721,6 +802,25 @@ async fn per_10k(db: &Db, counted: Vec<Counted>, at: usize) -> ServiceResult<Vec
         .collect())
 }
 
+/// Numerators per 100 of their base, for every key that has a base.
+fn per_hundred(counted: Vec<Counted>, bases: Vec<Counted>) -> Vec<Line> {
+    let numerators: std::collections::HashMap<Vec<String>, i64> =
+        counted.into_iter().map(|(k, n, _)| (k, n)).collect();
+    bases
+        .into_iter()
+        .map(|(keys, base, _)| {
+            let count = numerators.get(&keys).copied().unwrap_or(0);
+            Line {
+                count,
+                base: Some(base),
+                per: 100,
+                support: count,
+                ..Line::count(keys, count)
+            }
+        })
+        .collect()
+}
+
 fn counts_only(counted: Vec<Counted>) -> Vec<Line> {
     counted
         .into_iter()
@@ -730,6 +830,10 @@ fn counts_only(counted: Vec<Counted>) -> Vec<Line> {
 
 fn count_of(line: &Line) -> i64 {
     line.count
+}
+
+fn base_of(line: &Line) -> i64 {
+    line.base.unwrap_or(0)
 }
 
 fn support_of(line: &Line) -> i64 {
@@ -754,6 +858,10 @@ fn hide_small(lines: &mut [Line], measure: Measure) {
             value: FactValue::Amount,
             ..
         }) => &[support_of],
+        Measure::Fact(Fact {
+            value: FactValue::PerHundred { .. },
+            ..
+        }) => &[count_of, base_of],
         _ => &[count_of],
     };
     for part in parts {

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
+use sqlx::Row;
 
 use super::charts::{self, Datum, Stack};
 use super::export::{self, Cell, Sheet};
@@ -83,13 +84,23 @@ const EVENT_KINDS: [&str; 5] = [
 pub struct Namer {
     labels: Labels,
     tr: Tr,
+    /// Recruiters by id (agencies are public: their names are on the public register).
+    recruiters: std::collections::HashMap<String, String>,
 }
 
 impl Namer {
     pub async fn load(st: &AppState, tr: &Tr) -> Self {
+        let recruiters = sqlx::query("SELECT id, name FROM recruiters")
+            .fetch_all(&st.db.pool)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("name").ok()?)))
+            .collect();
         Namer {
             labels: Labels::load(&st.db, tr.locale).await.unwrap_or_default(),
             tr: *tr,
+            recruiters,
         }
     }
 
@@ -122,6 +133,21 @@ impl Namer {
             }
             Dim::Plan if matches!(code, "planned" | "none") => {
                 self.tr.t(&format!("analytics-plan-{code}"))
+            }
+            Dim::Recruiter => self
+                .recruiters
+                .get(code)
+                .cloned()
+                .unwrap_or_else(|| code.to_string()),
+            Dim::Code
+                if crate::recruiters::complaints::TYPES
+                    .iter()
+                    .any(|(c, _)| *c == code) =>
+            {
+                format!("{code} {}", self.tr.t(&format!("complaint-type-{code}")))
+            }
+            Dim::Finding if matches!(code, "substantiated" | "unsubstantiated" | "open") => {
+                self.tr.t(&format!("analytics-finding-{code}"))
             }
             Dim::EventKind if EVENT_KINDS.contains(&code) => {
                 self.tr.t(&format!("outreach-kind-{code}"))
@@ -341,6 +367,8 @@ fn breakdowns(namer: &Namer, indicator: &Indicator) -> Vec<(String, String)> {
         (Dim::Region, Dim::Plan),
         (Dim::Status, Dim::Gender),
         (Dim::Outcome, Dim::Gender),
+        (Dim::Recruiter, Dim::Code),
+        (Dim::Recruiter, Dim::Finding),
     ] {
         if !offered(&a) || !offered(&b) {
             continue;

@@ -45,6 +45,12 @@ pub enum Dim {
     Plan,
     /// A course enrolment's status.
     Status,
+    /// A recruiter (its id), for complaints and placements.
+    Recruiter,
+    /// A complaint's type code (RC01…).
+    Code,
+    /// A complaint's finding: `substantiated`, `unsubstantiated` or `open`.
+    Finding,
 }
 
 impl Dim {
@@ -59,7 +65,7 @@ impl Dim {
         Dim::Gender,
     ];
 
-    pub const ALL: [Dim; 15] = [
+    pub const ALL: [Dim; 18] = [
         Dim::Month,
         Dim::Region,
         Dim::District,
@@ -75,6 +81,9 @@ impl Dim {
         Dim::EventKind,
         Dim::Plan,
         Dim::Status,
+        Dim::Recruiter,
+        Dim::Code,
+        Dim::Finding,
     ];
 
     /// The column in `journey_facts`, also the name used in the API (`by=region`).
@@ -95,6 +104,9 @@ impl Dim {
             Dim::EventKind => "event_kind",
             Dim::Plan => "plan",
             Dim::Status => "status",
+            Dim::Recruiter => "recruiter",
+            Dim::Code => "code",
+            Dim::Finding => "finding",
         }
     }
 

@@ -281,7 +281,9 @@ async fn insert_event(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    // Every filing and step passes here: the complaint's figures follow it.
+    crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Complaint, complaint_id)
+        .await
 }
 
 /// What a sanction asks of the licence, if anything.

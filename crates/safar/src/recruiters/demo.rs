@@ -273,5 +273,18 @@ pub async fn populate_reports_and_complaints(db: &Db, clock: &Clock) -> anyhow::
     .bind(35_i64 * 24 * 3600 * 1000)
     .execute(&db.pool)
     .await?;
+    // Back-dated after the fact: its month in the analytics moves too.
+    let mut tx = db.begin().await?;
+    let ids: Vec<String> = sqlx::query("SELECT id FROM complaints WHERE type_code = 'RC01'")
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| sqlx::Row::try_get(r, "id"))
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        crate::analytics::facts::refresh(&mut tx, crate::analytics::facts::Source::Complaint, &id)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -437,7 +437,13 @@ pub async fn set_application_state(
     .bind(from)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let moved = done.rows_affected() == 1;
+    if moved {
+        // A departure is a placement of the vacancy's recruiter.
+        crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Application, id)
+            .await?;
+    }
+    Ok(moved)
 }
 
 pub async fn insert_application_event(

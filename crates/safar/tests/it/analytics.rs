@@ -821,11 +821,43 @@ async fn the_demo_keeps_every_figure_a_rebuild_would_compute() {
         "returnees.intakes|",
         "courses.enrolments|",
         "grants.outcome_12m|",
+        "recruiters.complaints|",
+        "recruiters.placements|",
     ] {
         assert!(
             facts.iter().any(|f| f.starts_with(subject)),
             "no {subject} in the demo's facts"
         );
+    }
+    // Complaints per 100 placements, recruiter by recruiter, against the raw records.
+    let indicator = safar::analytics::indicators::find("complaints_per_100_placements").unwrap();
+    let query = safar::analytics::indicators::TableQuery {
+        by: "recruiter".into(),
+        ..Default::default()
+    };
+    let audience = safar::analytics::indicators::Audience::Staff;
+    let spec = safar::analytics::indicators::validate(indicator, &query, audience).unwrap();
+    let table = safar::analytics::indicators::table(&db, indicator, &spec, audience, None)
+        .await
+        .unwrap();
+    assert!(!table.lines.is_empty());
+    for line in &table.lines {
+        let recruiter = line.keys[0].clone();
+        let complaints = count_for(
+            &db,
+            "SELECT COUNT(*) FROM complaints WHERE recruiter_id = $1",
+            &recruiter,
+        )
+        .await;
+        let placed = count_for(
+            &db,
+            "SELECT COUNT(*) FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+             WHERE v.recruiter_id = $1 AND a.state = 'departed'",
+            &recruiter,
+        )
+        .await;
+        let expected = (complaints as f64 * 1000.0 / placed as f64).round() / 10.0;
+        assert_eq!(line.value(), Some(expected), "recruiter {recruiter}");
     }
     db.close().await;
     let said = run(&["analytics", "rebuild", "--data-dir", data_dir]);
@@ -833,4 +865,15 @@ async fn the_demo_keeps_every_figure_a_rebuild_would_compute() {
     let db = safar::platform::db::Db::connect(&url).await.unwrap();
     assert_eq!(rollup::snapshot(&db).await.unwrap(), cubes);
     assert_eq!(safar::analytics::facts::snapshot(&db).await.unwrap(), facts);
+}
+
+async fn count_for(db: &safar::platform::db::Db, sql: &'static str, value: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .bind(value)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap()
 }
