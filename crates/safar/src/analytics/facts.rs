@@ -26,10 +26,12 @@ pub enum Source {
     Complaint,
     /// An application to a vacancy, once departed: a placement.
     Application,
+    /// A departure, when its person held a certificate for the destination.
+    Departure,
 }
 
 impl Source {
-    pub const ALL: [Source; 7] = [
+    pub const ALL: [Source; 8] = [
         Source::Case,
         Source::Outreach,
         Source::Returnee,
@@ -37,6 +39,7 @@ impl Source {
         Source::Grant,
         Source::Complaint,
         Source::Application,
+        Source::Departure,
     ];
 
     fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Source {
             Source::Grant => "grant",
             Source::Complaint => "complaint",
             Source::Application => "application",
+            Source::Departure => "departure",
         }
     }
 
@@ -62,6 +66,10 @@ impl Source {
             Source::Complaint => "SELECT id FROM complaints ORDER BY id",
             Source::Application => {
                 "SELECT id FROM applications WHERE state = 'departed' ORDER BY id"
+            }
+            Source::Departure => {
+                "SELECT j.id FROM journeys j WHERE j.kind = 'departure' AND EXISTS \
+                 (SELECT 1 FROM pdo_certificates c WHERE c.person_id = j.person_id) ORDER BY j.id"
             }
         }
     }
@@ -323,6 +331,50 @@ async fn placement_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
     }])
 }
 
+/// A departure counts as prepared when its person held a valid PDO certificate for that
+/// destination issued by the day they left (the PDO module's own coverage rule).
+async fn departure_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT j.event_date, j.country_iso2, p.region_iso, p.gender FROM journeys j \
+         JOIN persons p ON p.id = j.person_id WHERE j.id = $1 AND j.kind = 'departure' \
+         AND EXISTS (SELECT 1 FROM pdo_certificates c WHERE c.person_id = j.person_id \
+           AND c.destination = j.country_iso2 AND c.status = 'valid' AND c.issued_on <= j.event_date)",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(vec![]);
+    };
+    let date: String = r.try_get("event_date")?;
+    Ok(vec![Entry {
+        subject: "pdo.covered",
+        month: date.get(..7).unwrap_or_default().to_string(),
+        region: r.try_get("region_iso")?,
+        a: r.try_get("country_iso2")?,
+        b: r.try_get("gender")?,
+        c: String::new(),
+        n: 1,
+        amount: 0,
+    }])
+}
+
+/// Refreshes every departure of a person whose certificates changed.
+pub async fn refresh_departures_of(tx: &mut Tx, person_id: &str) -> Result<(), sqlx::Error> {
+    let ids: Vec<String> =
+        sqlx::query("SELECT id FROM journeys WHERE person_id = $1 AND kind = 'departure'")
+            .bind(person_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+    for id in ids {
+        refresh(tx, Source::Departure, &id).await?;
+    }
+    Ok(())
+}
+
 async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let mut entries = match source {
         Source::Case => case_entries(tx, id).await?,
@@ -332,6 +384,7 @@ async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>,
         Source::Grant => grant_entries(tx, id).await?,
         Source::Complaint => complaint_entries(tx, id).await?,
         Source::Application => placement_entries(tx, id).await?,
+        Source::Departure => departure_entries(tx, id).await?,
     };
     entries.sort();
     Ok(entries)
@@ -405,7 +458,7 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     Ok(entries)
 }
 
-const SUBJECTS: [&str; 9] = [
+const SUBJECTS: [&str; 10] = [
     "cases.opened",
     "cases.resolved",
     "outreach.events",
@@ -415,6 +468,7 @@ const SUBJECTS: [&str; 9] = [
     "grants.outcome_12m",
     "recruiters.complaints",
     "recruiters.placements",
+    "pdo.covered",
 ];
 
 /// Adds (`sign` 1) or takes away (-1) an entry in the totals.

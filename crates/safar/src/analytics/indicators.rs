@@ -48,6 +48,8 @@ pub enum FactValue {
         base: &'static str,
         only: Option<&'static str>,
     },
+    /// Percent of the departures (from the journey cubes, with the same keys).
+    OfDepartures,
 }
 
 pub struct Indicator {
@@ -71,6 +73,7 @@ const ENROLMENTS: &[(Dim, &str)] = &[(Dim::Status, "a"), (Dim::Gender, "b"), (Di
 const GRANTS: &[(Dim, &str)] = &[(Dim::Gender, "a"), (Dim::Outcome, "b")];
 const COMPLAINTS: &[(Dim, &str)] = &[(Dim::Recruiter, "a"), (Dim::Code, "b"), (Dim::Finding, "c")];
 const PLACEMENTS: &[(Dim, &str)] = &[(Dim::Recruiter, "a")];
+const PREPARED: &[(Dim, &str)] = &[(Dim::Destination, "a"), (Dim::Gender, "b")];
 
 pub const INDICATORS: &[Indicator] = &[
     Indicator {
@@ -93,6 +96,15 @@ pub const INDICATORS: &[Indicator] = &[
             Dim::Sector,
             Dim::Gender,
         ],
+    },
+    Indicator {
+        name: "pdo_coverage",
+        measure: Measure::Fact(Fact {
+            subject: "pdo.covered",
+            keys: PREPARED,
+            value: FactValue::OfDepartures,
+        }),
+        dims: &[Dim::Month, Dim::Region, Dim::Destination, Dim::Gender],
     },
     Indicator {
         name: "cases_opened",
@@ -373,6 +385,10 @@ pub fn validate(indicator: &Indicator, q: &TableQuery, audience: Audience) -> Se
         return Err(ServiceError::invalid("by", "err-analytics-too-many"));
     }
     let answerable = match indicator.measure {
+        Measure::Fact(Fact {
+            value: FactValue::OfDepartures,
+            ..
+        }) => Cube::covering(&spec.dims()).is_some(),
         Measure::Fact(_) => true,
         _ => Cube::covering(&needed(indicator, &spec.dims())).is_some(),
     };
@@ -529,7 +545,7 @@ impl Table {
             Measure::Fact(f) => match f.value {
                 FactValue::Count => Some((count, None)),
                 FactValue::Share(..) => Some((count, bases())),
-                FactValue::PerHundred { .. } => Some((count, bases())),
+                FactValue::PerHundred { .. } | FactValue::OfDepartures => Some((count, bases())),
                 FactValue::Amount | FactValue::Per10k => None,
             },
         }
@@ -620,6 +636,11 @@ pub async fn table(
                     value: FactValue::Count,
                 };
                 let bases = fact_counts(db, fact, &grouped, spec, &filters, regions).await?;
+                per_hundred(counted, bases)
+            }
+            FactValue::OfDepartures => {
+                let departures = find("departures")?;
+                let bases = counts(db, departures, &grouped, spec, &filters, regions).await?;
                 per_hundred(counted, bases)
             }
         },
@@ -851,7 +872,7 @@ fn hide_small(lines: &mut [Line], measure: Measure) {
     let parts: &[fn(&Line) -> i64] = match measure {
         Measure::OfficialShare
         | Measure::Fact(Fact {
-            value: FactValue::Share(..),
+            value: FactValue::Share(..) | FactValue::OfDepartures,
             ..
         }) => &[count_of, rest_of],
         Measure::Fact(Fact {

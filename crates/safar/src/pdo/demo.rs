@@ -72,6 +72,7 @@ pub async fn populate(
         .await?;
     let persons: Vec<String> = persons.into_iter().map(|(p,)| p).collect();
     let certificates = past_sessions(d, &console, &centres, &trainer, &persons).await?;
+    departures_of(db, &certificates).await?;
     if let Some(first) = certificates.first() {
         let reason = "Issued to the wrong person; reissued after a check";
         service::revoke(d, &console, first, reason).await?;
@@ -174,6 +175,44 @@ async fn session(
 }
 
 /// Five sessions some 50 days ago, one per destination: four trainees each, attendance
+/// The certificate holders leave for their destination the day their certificate is
+/// issued, so the departures they prepared for show in the registry and the analytics (the
+/// first certificate is revoked afterwards: its departure stops counting as prepared).
+async fn departures_of(db: &Db, certificates: &[String]) -> anyhow::Result<()> {
+    let now = Clock::default().now_ms();
+    let mut tx = db.begin().await?;
+    for id in certificates {
+        let row = sqlx::query(
+            "SELECT c.person_id, c.destination, c.issued_on, p.pinfl FROM pdo_certificates c \
+             JOIN persons p ON p.id = c.person_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let person: String = row.try_get("person_id")?;
+        let pinfl: String = row.try_get("pinfl")?;
+        let journey = crate::people::store::Journey {
+            id: crate::platform::ids::new_id(),
+            kind: "departure".into(),
+            event_date: row.try_get("issued_on")?,
+            country_iso2: row.try_get("destination")?,
+            channel: "official".into(),
+            employer: String::new(),
+            recruiter: String::new(),
+            sector_isco: String::new(),
+            source: "agency".into(),
+        };
+        let key = crate::people::service::journey_key(&pinfl, &journey);
+        crate::people::store::insert_journey(&mut tx, &person, &journey, &key, now).await?;
+        crate::people::store::refresh_status(&mut tx, &person, now).await?;
+    }
+    let event = crate::platform::audit::Event::new("journey.demo", "journeys", "")
+        .with(serde_json::json!({ "departures": certificates.len() }));
+    crate::platform::audit::append(&mut tx, &Actor::console(), None, now, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// taken, most passing (one fails and retakes); returns the certificates issued.
 async fn past_sessions(
     d: Deps<'_>,

@@ -859,7 +859,8 @@ pub async fn insert_certificate(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    // Departures already recorded may now count as prepared.
+    crate::analytics::facts::refresh_departures_of(tx, &c.person_id).await
 }
 
 pub async fn certificate(db: &Db, id: &str) -> Result<Option<Certificate>, sqlx::Error> {
@@ -963,7 +964,17 @@ pub async fn revoke_certificate(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // A revoked certificate no longer covers its holder's departures.
+    let person: String = sqlx::query("SELECT person_id FROM pdo_certificates WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("person_id")?;
+    crate::analytics::facts::refresh_departures_of(tx, &person).await?;
+    Ok(true)
 }
 
 /// Departures since `from` by the person's region and the destination, and how many of

@@ -271,6 +271,7 @@ impl<'a> Writer<'a> {
         touched.dedup();
         self.count_journeys(tx, journeys, &added_journeys, &touched)
             .await?;
+        self.count_prepared(tx, &touched).await?;
         for chunk in touched.chunks(self.max_params.saturating_sub(1).max(1)) {
             // The latest event decides; of equal dates the later-created row (ids grow).
             let head = "UPDATE persons SET updated_at = ?, status = COALESCE((SELECT CASE j.kind \
@@ -334,6 +335,30 @@ impl<'a> Writer<'a> {
             }
         }
         tally.flush(tx, self.deps.db.backend, self.max_params).await
+    }
+
+    /// Refreshes the PDO coverage of the departures of those `persons` who hold a
+    /// certificate (few do: the rest cannot be covered).
+    async fn count_prepared(&self, tx: &mut Tx, persons: &[String]) -> Result<(), sqlx::Error> {
+        for chunk in persons.chunks(self.max_params.max(1)) {
+            let mut sql =
+                String::from("SELECT DISTINCT person_id FROM pdo_certificates WHERE person_id IN ");
+            push_placeholders(&mut sql, self.style, 1, chunk.len());
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            let holders: Vec<String> = query
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("person_id"))
+                .collect::<Result<_, _>>()?;
+            for person in holders {
+                crate::analytics::facts::refresh_departures_of(tx, &person).await?;
+            }
+        }
+        Ok(())
     }
 
     /// SQLite's default page cache (2 MB) is far smaller than the indexes a large load

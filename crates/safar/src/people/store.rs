@@ -636,6 +636,10 @@ pub async fn insert_journey(
     let added = done.rows_affected() == 1;
     if added {
         crate::analytics::rollup::journey_added(tx, &j.id).await?;
+        if j.kind == "departure" {
+            crate::analytics::facts::refresh(tx, crate::analytics::facts::Source::Departure, &j.id)
+                .await?;
+        }
     }
     Ok(added)
 }

@@ -823,12 +823,49 @@ async fn the_demo_keeps_every_figure_a_rebuild_would_compute() {
         "grants.outcome_12m|",
         "recruiters.complaints|",
         "recruiters.placements|",
+        "pdo.covered|",
     ] {
         assert!(
             facts.iter().any(|f| f.starts_with(subject)),
             "no {subject} in the demo's facts"
         );
     }
+    // PDO coverage by region and destination, against the PDO module's own count.
+    let indicator = safar::analytics::indicators::find("pdo_coverage").unwrap();
+    let query = safar::analytics::indicators::TableQuery {
+        by: "region,destination".into(),
+        ..Default::default()
+    };
+    let audience = safar::analytics::indicators::Audience::Staff;
+    let spec = safar::analytics::indicators::validate(indicator, &query, audience).unwrap();
+    let table = safar::analytics::indicators::table(&db, indicator, &spec, audience, None)
+        .await
+        .unwrap();
+    let raw = safar::pdo::store::coverage(&db, "0000-01-01")
+        .await
+        .unwrap();
+    let shown: Vec<(String, String, i64, Option<i64>)> = table
+        .lines
+        .iter()
+        .map(|l| (l.keys[0].clone(), l.keys[1].clone(), l.count, l.base))
+        .collect();
+    let expected: Vec<(String, String, i64, Option<i64>)> = raw
+        .iter()
+        .map(|c| {
+            (
+                c.region.clone(),
+                c.destination.clone(),
+                c.with_certificate,
+                Some(c.departures),
+            )
+        })
+        .collect();
+    assert_eq!(shown, expected);
+    assert!(
+        shown.iter().any(|s| s.2 > 0),
+        "some departures were prepared"
+    );
+
     // Complaints per 100 placements, recruiter by recruiter, against the raw records.
     let indicator = safar::analytics::indicators::find("complaints_per_100_placements").unwrap();
     let query = safar::analytics::indicators::TableQuery {
