@@ -28,10 +28,12 @@ pub enum Source {
     Application,
     /// A departure, when its person held a certificate for the destination.
     Departure,
+    /// A report on an intermediary (the public watch list).
+    Report,
 }
 
 impl Source {
-    pub const ALL: [Source; 8] = [
+    pub const ALL: [Source; 9] = [
         Source::Case,
         Source::Outreach,
         Source::Returnee,
@@ -40,6 +42,7 @@ impl Source {
         Source::Complaint,
         Source::Application,
         Source::Departure,
+        Source::Report,
     ];
 
     fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Source {
             Source::Complaint => "complaint",
             Source::Application => "application",
             Source::Departure => "departure",
+            Source::Report => "report",
         }
     }
 
@@ -71,6 +75,7 @@ impl Source {
                 "SELECT j.id FROM journeys j WHERE j.kind = 'departure' AND EXISTS \
                  (SELECT 1 FROM pdo_certificates c WHERE c.person_id = j.person_id) ORDER BY j.id"
             }
+            Source::Report => "SELECT id FROM intermediary_reports ORDER BY id",
         }
     }
 }
@@ -359,6 +364,29 @@ async fn departure_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
     }])
 }
 
+/// A report on an intermediary counts in the month it was made, in the region the reporter
+/// named ('' when they did not).
+async fn report_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
+    let Some(r) =
+        sqlx::query("SELECT region_iso, created_at FROM intermediary_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return Ok(vec![]);
+    };
+    Ok(vec![Entry {
+        subject: "watch.reports",
+        month: month_of_ms(r.try_get("created_at")?),
+        region: r.try_get("region_iso")?,
+        a: String::new(),
+        b: String::new(),
+        c: String::new(),
+        n: 1,
+        amount: 0,
+    }])
+}
+
 /// Refreshes every departure of a person whose certificates changed.
 pub async fn refresh_departures_of(tx: &mut Tx, person_id: &str) -> Result<(), sqlx::Error> {
     let ids: Vec<String> =
@@ -385,6 +413,7 @@ async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>,
         Source::Complaint => complaint_entries(tx, id).await?,
         Source::Application => placement_entries(tx, id).await?,
         Source::Departure => departure_entries(tx, id).await?,
+        Source::Report => report_entries(tx, id).await?,
     };
     entries.sort();
     Ok(entries)
@@ -458,7 +487,7 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     Ok(entries)
 }
 
-const SUBJECTS: [&str; 10] = [
+const SUBJECTS: [&str; 11] = [
     "cases.opened",
     "cases.resolved",
     "outreach.events",
@@ -469,6 +498,7 @@ const SUBJECTS: [&str; 10] = [
     "recruiters.complaints",
     "recruiters.placements",
     "pdo.covered",
+    "watch.reports",
 ];
 
 /// Adds (`sign` 1) or takes away (-1) an entry in the totals.

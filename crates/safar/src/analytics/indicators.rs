@@ -233,6 +233,15 @@ pub const INDICATORS: &[Indicator] = &[
         ],
     },
     Indicator {
+        name: "watchlist_reports",
+        measure: Measure::Fact(Fact {
+            subject: "watch.reports",
+            keys: &[],
+            value: FactValue::Count,
+        }),
+        dims: &[Dim::Month, Dim::Region],
+    },
+    Indicator {
         name: "placements",
         measure: Measure::Fact(Fact {
             subject: "recruiters.placements",

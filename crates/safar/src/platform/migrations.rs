@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0026_grant_files"),
     migration!("0027_analytics"),
     migration!("0028_module_facts"),
+    migration!("0029_report_region"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -216,11 +216,15 @@ pub async fn populate_reports_and_complaints(db: &Db, clock: &Clock) -> anyhow::
             "A Telegram channel promising visas to the UK for a fee.",
         ),
     ];
-    for (name, phone, description) in reports {
+    // Most reporters name the region where they were approached; one does not.
+    let regions = ["UZ-SA", "UZ-SA", "UZ-QA", ""];
+    for ((name, phone, description), region) in reports.into_iter().zip(regions.into_iter().cycle())
+    {
         let report = NewReport {
             intermediary_name: name.into(),
             phones: vec![phone.into()],
             description: description.into(),
+            region: Some(region.to_string()).filter(|r| !r.is_empty()),
             ..NewReport::default()
         };
         reports::submit(db, clock, &visitor, &report, vec![])

@@ -60,6 +60,7 @@ pub struct ReportForm {
     phones: String,
     social_handle: String,
     place: String,
+    region: String,
     fee_asked: String,
     fee_paid: String,
     currency: String,
@@ -75,6 +76,7 @@ impl ReportForm {
             "phones" => self.phones = value,
             "social_handle" => self.social_handle = value,
             "place" => self.place = value,
+            "region" => self.region = value,
             "fee_asked" => self.fee_asked = value,
             "fee_paid" => self.fee_paid = value,
             "currency" => self.currency = value,
@@ -102,6 +104,7 @@ impl ReportForm {
             phones: self.phones.lines().map(str::to_string).collect(),
             social_handle: opt(&self.social_handle),
             place: opt(&self.place),
+            region: opt(&self.region),
             fee_asked,
             fee_paid,
             currency: opt(&self.currency),
@@ -120,9 +123,11 @@ struct ReportPage {
     errors: FormErrors,
     max_files: usize,
     max_mb: usize,
+    /// (ISO 3166-2, name) of the 14 regions.
+    regions: Vec<(String, String)>,
 }
 
-fn report_page(ctx: &Ctx, form: ReportForm, errors: FormErrors) -> Response {
+async fn report_page(st: &AppState, ctx: &Ctx, form: ReportForm, errors: FormErrors) -> Response {
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -135,11 +140,13 @@ fn report_page(ctx: &Ctx, form: ReportForm, errors: FormErrors) -> Response {
         errors,
         max_files: MAX_FILES,
         max_mb: MAX_FILE_BYTES / (1024 * 1024),
+        regions: crate::people::pages::region_choices(st, ctx).await,
     };
     page(status, html.render())
 }
 
 pub async fn form(
+    State(st): State<AppState>,
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<PrefillQuery>,
 ) -> Response {
@@ -147,7 +154,7 @@ pub async fn form(
         intermediary_name: q.name.unwrap_or_default().chars().take(200).collect(),
         ..ReportForm::default()
     };
-    report_page(&ctx, form, FormErrors::none(ctx.tr))
+    report_page(&st, &ctx, form, FormErrors::none(ctx.tr)).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -181,17 +188,23 @@ pub async fn submit(State(st): State<AppState>, ctx: Ctx, multipart: Multipart) 
                 field: "evidence",
                 message,
             }];
-            return report_page(&ctx, ReportForm::default(), FormErrors::new(ctx.tr, errors));
+            return report_page(
+                &st,
+                &ctx,
+                ReportForm::default(),
+                FormErrors::new(ctx.tr, errors),
+            )
+            .await;
         }
     };
     let report = match form.to_report() {
         Ok(r) => r,
-        Err(e) => return report_page(&ctx, form, FormErrors::new(ctx.tr, vec![e])),
+        Err(e) => return report_page(&st, &ctx, form, FormErrors::new(ctx.tr, vec![e])).await,
     };
     match reports::submit(&st.db, &st.clock, &ctx.actor, &report, files).await {
         Ok(_) => Redirect::to("/report/sent").into_response(),
         Err(ServiceError::Invalid(errors)) => {
-            report_page(&ctx, form, FormErrors::new(ctx.tr, errors))
+            report_page(&st, &ctx, form, FormErrors::new(ctx.tr, errors)).await
         }
         Err(e) => e.into_response(),
     }

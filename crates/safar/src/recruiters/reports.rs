@@ -35,6 +35,9 @@ pub struct NewReport {
     /// Where they met the person (town, district).
     #[serde(default)]
     pub place: Option<String>,
+    /// The region where it happened (ISO 3166-2, e.g. `UZ-SA`), if the reporter says.
+    #[serde(default)]
+    pub region: Option<String>,
     /// What they asked for, in whole units of `currency`.
     #[serde(default)]
     pub fee_asked: Option<i64>,
@@ -82,6 +85,8 @@ struct Valid {
     fee_asked: Option<i64>,
     fee_paid: Option<i64>,
     currency: String,
+    /// ISO 3166-2, or empty when not said.
+    region: String,
     files: Vec<(&'static str, Vec<u8>)>,
 }
 
@@ -196,12 +201,25 @@ async fn validate(db: &Db, r: &NewReport, files: Vec<Evidence>) -> ServiceResult
             &mut errors,
         ),
     ];
+    let region = r.region.as_deref().map(str::trim).unwrap_or_default();
+    let known = region.is_empty()
+        || crate::reference::store::regions(db)
+            .await?
+            .iter()
+            .any(|known| known.iso == region);
+    if !known {
+        errors.push(FieldError {
+            field: "region",
+            message: "err-report-region",
+        });
+    }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
     Ok(Valid {
         name,
         phones,
+        region: region.to_string(),
         text: texts,
         fee_asked: r.fee_asked,
         fee_paid: r.fee_paid,
@@ -235,8 +253,8 @@ pub async fn submit(
     let id = new_id();
     sqlx::query(
         "INSERT INTO intermediary_reports (id, watch_id, intermediary_name, social_handle, place, fee_asked, \
-         fee_paid, currency, promised, description, reporter_contact, reporter_user_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         fee_paid, currency, promised, description, reporter_contact, reporter_user_id, created_at, region_iso) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(&watch_id)
@@ -251,8 +269,10 @@ pub async fn submit(
     .bind(&v.text[4])
     .bind(actor.user_id())
     .bind(now)
+    .bind(&v.region)
     .execute(&mut *tx)
     .await?;
+    crate::analytics::facts::refresh(&mut tx, crate::analytics::facts::Source::Report, &id).await?;
     for phone in &v.phones {
         sqlx::query(
             "INSERT INTO report_phones (report_id, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -824,12 +824,19 @@ async fn the_demo_keeps_every_figure_a_rebuild_would_compute() {
         "recruiters.complaints|",
         "recruiters.placements|",
         "pdo.covered|",
+        "watch.reports|",
     ] {
         assert!(
             facts.iter().any(|f| f.starts_with(subject)),
             "no {subject} in the demo's facts"
         );
     }
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.starts_with("watch.reports|") && f.contains("|UZ-SA|")),
+        "reports counted in the region their reporter named"
+    );
     // PDO coverage by region and destination, against the PDO module's own count.
     let indicator = safar::analytics::indicators::find("pdo_coverage").unwrap();
     let query = safar::analytics::indicators::TableQuery {
@@ -913,4 +920,50 @@ async fn count_for(db: &safar::platform::db::Db, sql: &'static str, value: &str)
         .unwrap()
         .try_get::<i64, _>(0)
         .unwrap()
+}
+
+#[tokio::test]
+async fn reports_on_intermediaries_are_counted_in_the_region_their_reporter_names() {
+    use serde_json::json;
+    let app = TestApp::new().await;
+    let mut public = app.client();
+    let report = |region: &str| {
+        json!({"intermediary_name": "Oltin Yo‘l", "phones": ["+998901112233"], "region": region,
+               "description": "Asked 900 USD for a job in Korea."})
+    };
+    let bad = public
+        .post_json("/api/v1/public/reports", &report("UZ-XX"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("\"region\""), "{}", bad.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM intermediary_reports").await,
+        0
+    );
+    for region in ["UZ-AN", "UZ-AN", ""] {
+        let res = public
+            .post_json("/api/v1/public/reports", &report(region))
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let mut staff = analyst(&app).await;
+    let table = staff
+        .get("/api/v1/indicators/watchlist_reports?by=region")
+        .await
+        .json();
+    assert_eq!(
+        rows(&table, &["region"]),
+        vec![
+            ("".into(), Value::from(1)),
+            ("UZ-AN".into(), Value::from(2))
+        ]
+    );
+    // The form offers the regions, in the reader's language.
+    let form = app.client().get("/report?lang=en").await;
+    assert!(
+        form.body
+            .contains("<option value=\"UZ-AN\">Andijan Region</option>"),
+        "{}",
+        form.body
+    );
 }
