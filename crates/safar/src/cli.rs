@@ -58,8 +58,9 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum AnalyticsCommand {
-    /// Recompute every analytics cube from the journeys (they are kept current as journeys
-    /// are recorded; this is for after a restore or a manual correction of the tables).
+    /// Recompute the analytics tables from the records: the journey cubes and the other
+    /// modules' figures (they are kept current as records change; this is for after a
+    /// restore or a manual correction of the tables).
     Rebuild(DbArgs),
 }
 

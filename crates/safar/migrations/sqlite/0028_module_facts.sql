@@ -1,4 +1,5 @@
--- Analytics of the other modules (cases, awareness events): totals by subject, month,
+-- Analytics of the other modules (cases, events, returnees, courses, grants, complaints,
+-- placements, PDO coverage, reports): totals by subject, month,
 -- region and up to three subject-specific keys (analytics/facts.rs names them), and the
 -- entries each record contributed, so any change to a record moves exactly its own share.
 

@@ -28,7 +28,7 @@ async fn answer(
 
 /// An indicator for the public: every value at least 5, or null with `suppressed: true`.
 #[utoipa::path(get, path = "/api/v1/public/indicators/{name}", tag = "analytics",
-    params(("name" = String, Path, description = "departures, returns or official_share"), TableQuery),
+    params(("name" = String, Path, description = "an indicator, e.g. departures (each is described at /indicators/{name})"), TableQuery),
     responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn public_indicator(
     State(st): State<AppState>,
@@ -43,7 +43,7 @@ pub async fn public_indicator(
 
 /// An indicator for staff: exact counts, within the caller's regions.
 #[utoipa::path(get, path = "/api/v1/indicators/{name}", tag = "analytics",
-    params(("name" = String, Path, description = "departures, returns or official_share"), TableQuery),
+    params(("name" = String, Path, description = "an indicator, e.g. departures (each is described at /indicators/{name})"), TableQuery),
     responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn staff_indicator(
@@ -65,7 +65,7 @@ pub async fn staff_indicator(
 /// The public table as CSV (`{name}.csv`): codes, the value, and whether it was
 /// suppressed; suppressed values are empty.
 #[utoipa::path(get, path = "/api/v1/public/open-data/{file}", tag = "analytics",
-    params(("file" = String, Path, description = "departures.csv, returns.csv or official_share.csv"), TableQuery),
+    params(("file" = String, Path, description = "an indicator and .csv, e.g. departures.csv"), TableQuery),
     responses((status = 200, content_type = "text/csv"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn open_data_csv(
     State(st): State<AppState>,

@@ -62,11 +62,14 @@ fn hatch(id: &str) -> String {
     )
 }
 
+/// Whole numbers plain, others with one decimal (percents) or two (rates per 10,000).
 fn number(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
-    } else {
+    } else if (v * 10.0).fract().abs() < 1e-9 {
         format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
     }
 }
 
@@ -272,7 +275,8 @@ pub fn region_map(
     let mut svg = open(id, 9 * 72 + 10, 4 * 72 + 40, title, desc);
     svg.push_str(&hatch(id));
     for (code, col, row) in TILES {
-        let value = data.iter().find(|d| d.label == code).and_then(|d| d.value);
+        let datum = data.iter().find(|d| d.label == code);
+        let value = datum.and_then(|d| d.value);
         let x = 5.0 + col as f64 * 72.0;
         let y = 5.0 + row as f64 * 72.0;
         let (fill, shown, ink) = match value {
@@ -285,7 +289,9 @@ pub fn region_map(
                 let ink = if class >= 3 { "#fff" } else { "#111" };
                 (SHADES[class.min(4)].to_string(), number(v), ink)
             }
-            None => (format!("url(#{id}-hatch)"), hidden.to_string(), "#111"),
+            None if datum.is_some() => (format!("url(#{id}-hatch)"), hidden.to_string(), "#111"),
+            // Not in this table at all (filtered out, outside the reader's regions, no records).
+            None => ("#f4f4f4".to_string(), "—".to_string(), "#111"),
         };
         let full = name(code);
         let _ = write!(

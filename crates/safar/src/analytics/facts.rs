@@ -201,7 +201,9 @@ async fn outreach_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
 /// (any service not declined) is in place.
 async fn returnee_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT i.region_iso, i.created_at, p.gender, (SELECT COUNT(*) FROM returnee_services s          WHERE s.intake_id = i.id AND s.status <> 'declined') AS services          FROM returnee_intakes i JOIN persons p ON p.id = i.person_id WHERE i.id = $1",
+        "SELECT i.region_iso, i.created_at, p.gender, (SELECT COUNT(*) FROM returnee_services s \
+         WHERE s.intake_id = i.id AND s.status <> 'declined') AS services \
+         FROM returnee_intakes i JOIN persons p ON p.id = i.person_id WHERE i.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -226,7 +228,9 @@ async fn returnee_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
 /// trainee's gender and the latest outcome recorded (6 months, else 3).
 async fn enrolment_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT c.region_iso, e.created_at, e.status, e.outcome_3m, e.outcome_6m, p.gender          FROM course_enrolments e JOIN courses c ON c.id = e.course_id JOIN persons p ON p.id = e.person_id          WHERE e.id = $1",
+        "SELECT c.region_iso, e.created_at, e.status, e.outcome_3m, e.outcome_6m, p.gender \
+         FROM course_enrolments e JOIN courses c ON c.id = e.course_id JOIN persons p ON p.id = e.person_id \
+         WHERE e.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -252,7 +256,8 @@ async fn enrolment_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
 /// applicant's gender, whether the business was operating, and the jobs it created.
 async fn grant_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT a.region_iso, a.gender, v.visited_on, v.operating, v.jobs_created FROM grant_applications a          JOIN grant_visits v ON v.application_id = a.id AND v.month = 12 WHERE a.id = $1",
+        "SELECT a.region_iso, a.gender, v.visited_on, v.operating, v.jobs_created FROM grant_applications a \
+         JOIN grant_visits v ON v.application_id = a.id AND v.month = 12 WHERE a.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -283,7 +288,10 @@ async fn grant_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error>
 /// recruiter's region), by its type code and its finding so far.
 async fn complaint_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT c.recruiter_id, c.type_code, c.received_at, r.region_iso,          (SELECT MAX(CASE WHEN e.to_state = 'substantiated' THEN 2 WHEN e.to_state = 'unsubstantiated' THEN 1           ELSE 0 END) FROM complaint_events e WHERE e.complaint_id = c.id) AS finding          FROM complaints c JOIN recruiters r ON r.id = c.recruiter_id WHERE c.id = $1",
+        "SELECT c.recruiter_id, c.type_code, c.received_at, r.region_iso, \
+         (SELECT MAX(CASE WHEN e.to_state = 'substantiated' THEN 2 WHEN e.to_state = 'unsubstantiated' THEN 1 \
+         ELSE 0 END) FROM complaint_events e WHERE e.complaint_id = c.id) AS finding \
+         FROM complaints c JOIN recruiters r ON r.id = c.recruiter_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -314,7 +322,9 @@ async fn complaint_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
 /// departed.
 async fn placement_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT v.recruiter_id, a.updated_at, r.region_iso FROM applications a          JOIN vacancies v ON v.id = a.vacancy_id JOIN recruiters r ON r.id = v.recruiter_id          WHERE a.id = $1 AND a.state = 'departed'",
+        "SELECT v.recruiter_id, a.updated_at, r.region_iso FROM applications a \
+         JOIN vacancies v ON v.id = a.vacancy_id JOIN recruiters r ON r.id = v.recruiter_id \
+         WHERE a.id = $1 AND a.state = 'departed'",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -385,6 +395,33 @@ async fn report_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error
         n: 1,
         amount: 0,
     }])
+}
+
+/// Refreshes a recruiter's complaints and placements (counted in its region).
+pub async fn refresh_recruiter(tx: &mut Tx, recruiter_id: &str) -> Result<(), sqlx::Error> {
+    for (source, sql) in [
+        (
+            Source::Complaint,
+            "SELECT id FROM complaints WHERE recruiter_id = $1",
+        ),
+        (
+            Source::Application,
+            "SELECT a.id FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+             WHERE v.recruiter_id = $1 AND a.state = 'departed'",
+        ),
+    ] {
+        let ids: Vec<String> = sqlx::query(sql)
+            .bind(recruiter_id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        for id in ids {
+            refresh(tx, source, &id).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Refreshes every departure of a person whose certificates changed.

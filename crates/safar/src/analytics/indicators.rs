@@ -390,7 +390,8 @@ pub fn validate(indicator: &Indicator, q: &TableQuery, audience: Audience) -> Se
         Audience::Public => MAX_PUBLIC_DIMS,
         Audience::Staff => MAX_STAFF_DIMS,
     };
-    if spec.dims().len() > limit {
+    // Counted on the table as drawn: an amount adds its currency, a rate its region.
+    if table_dims(indicator, &spec).len() > limit {
         return Err(ServiceError::invalid("by", "err-analytics-too-many"));
     }
     let answerable = match indicator.measure {
@@ -417,6 +418,7 @@ fn month(text: &str, field: &'static str) -> ServiceResult<Option<String>> {
     let ok = text.len() == 7
         && bytes[4] == b'-'
         && text[..4].bytes().all(|b| b.is_ascii_digit())
+        && text[5..].bytes().all(|b| b.is_ascii_digit())
         && matches!(text[5..].parse::<u8>(), Ok(1..=12));
     if ok {
         Ok(Some(text.to_string()))
@@ -518,6 +520,9 @@ pub struct Table {
     pub indicator: &'static Indicator,
     pub dims: Vec<Dim>,
     pub lines: Vec<Line>,
+    /// The months the table covers, as applied (a public table covers one calendar year).
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 impl Table {
@@ -539,6 +544,8 @@ impl Table {
         serde_json::json!({
             "indicator": self.indicator.name,
             "by": self.dims.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+            "from": self.from,
+            "to": self.to,
             "rows": rows,
         })
     }
@@ -580,6 +587,14 @@ pub async fn table(
     audience: Audience,
     regions: Option<&[String]>,
 ) -> ServiceResult<Table> {
+    let year;
+    let spec = match audience {
+        Audience::Staff => spec,
+        Audience::Public => {
+            year = public_year(db, indicator, spec).await?;
+            &year
+        }
+    };
     let dims = table_dims(indicator, spec);
     if let Some(regions) = regions
         && let Some((_, wanted)) = spec.filters.iter().find(|(d, _)| *d == Dim::Region)
@@ -662,7 +677,47 @@ pub async fn table(
         indicator,
         dims,
         lines,
+        from: spec.from.clone(),
+        to: spec.to.clone(),
     })
+}
+
+/// The calendar year a public table covers: the year of `to` (else of `from`), or the
+/// latest year with records. Public tables never overlap: if any period could be asked
+/// for, a count hidden in one could be found as the difference of two others
+/// (January–February minus February), so they are published year by year.
+async fn public_year(db: &Db, indicator: &Indicator, spec: &Spec) -> ServiceResult<Spec> {
+    let asked = spec
+        .to
+        .as_ref()
+        .or(spec.from.as_ref())
+        .map(|m| m[..4].to_string());
+    let year = match asked {
+        Some(year) => year,
+        None => latest_year(db, indicator).await?,
+    };
+    Ok(Spec {
+        from: Some(format!("{year}-01")),
+        to: Some(format!("{year}-12")),
+        ..spec.clone()
+    })
+}
+
+async fn latest_year(db: &Db, indicator: &Indicator) -> ServiceResult<String> {
+    let mut q = match indicator.measure {
+        Measure::Fact(fact) => {
+            let mut q = SqlBuf::new("SELECT MAX(month) AS m FROM module_facts WHERE subject = ");
+            q.bind_text(fact.subject);
+            q
+        }
+        _ => SqlBuf::new("SELECT MAX(month) AS m FROM journey_facts WHERE cube = 'time'"),
+    };
+    q.push(" AND n <> 0");
+    let month: Option<String> = q.query().fetch_one(&db.pool).await?.try_get("m")?;
+    let today = time::OffsetDateTime::now_utc().year().to_string();
+    Ok(month
+        .and_then(|m| m.get(..4).map(String::from))
+        .unwrap_or(today))
 }
 
 /// A group's keys, its count and its amount.
@@ -677,8 +732,14 @@ async fn counts(
     filters: &[(Dim, String)],
     regions: Option<&[String]>,
 ) -> ServiceResult<Vec<Counted>> {
+    // A reader limited to some regions needs a cube that keeps the region, whatever the
+    // table is broken down by (every cube without it has a larger one with it).
+    let mut wanted = grouped.to_vec();
+    if regions.is_some() && !wanted.contains(&Dim::Region) {
+        wanted.push(Dim::Region);
+    }
     let cube =
-        Cube::covering(grouped).ok_or(ServiceError::invalid("by", "err-analytics-combination"))?;
+        Cube::covering(&wanted).ok_or(ServiceError::invalid("by", "err-analytics-combination"))?;
     let kind = match indicator.measure {
         Measure::Count(kind) => kind,
         _ => "departure",
@@ -711,11 +772,13 @@ async fn fact_counts(
         match dim {
             Dim::Month => "month".into(),
             Dim::Region => "region".into(),
+            // `validate` lets through only characteristics the indicator offers, and every
+            // one it offers has a key column.
             _ => fact
                 .keys
                 .iter()
                 .find(|(d, _)| *d == dim)
-                .map_or("''", |(_, c)| *c)
+                .map_or("a", |(_, c)| *c)
                 .to_string(),
         }
     };

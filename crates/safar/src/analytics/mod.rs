@@ -1,10 +1,12 @@
 //! Analytics: the figures the agency, the regions, ministries and the public need —
 //! departures and returns by month, region, district, destination, channel, sector and
-//! gender, and the share through official channels — read from small pre-aggregated cubes
-//! kept current in the same transaction as each journey (`rollup`), suppressed for the
-//! public so no count under 5 is shown or can be worked out (`suppress`), drawn as SVG
-//! (`charts`) and exported as CSV and XLSX (`export`). Analysts and the public only ever
-//! see aggregates. Other modules call `rollup`; never the tables.
+//! gender, the share through official channels, PDO coverage, complaints per placement,
+//! cases, reintegration and outreach — read from small pre-aggregated tables kept current in
+//! the same transaction as each change (`rollup` for journeys, `facts` for the other
+//! modules' records), suppressed for the public so no count under 5 is shown or can be
+//! worked out from totals (`suppress`), drawn as SVG (`charts`) and exported as CSV and XLSX
+//! (`export`). Analysts and the public only ever see aggregates. Other modules call
+//! `rollup` and `facts::refresh`; never the tables.
 
 pub mod api;
 pub mod charts;

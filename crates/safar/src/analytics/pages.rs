@@ -179,6 +179,8 @@ pub struct View {
     pub total: String,
     pub chart: String,
     pub empty: bool,
+    /// The months covered, as applied (`2025-01 – 2025-12`), or empty for all.
+    pub period: String,
 }
 
 pub struct ViewRow {
@@ -214,7 +216,16 @@ impl View {
             }
             _ => "—".into(),
         };
+        let period = match (&table.from, &table.to) {
+            (None, None) => String::new(),
+            (from, to) => format!(
+                "{} – {}",
+                from.as_deref().unwrap_or("…"),
+                to.as_deref().unwrap_or("…")
+            ),
+        };
         View {
+            period,
             chart: chart(table, namer, &title),
             empty: rows.is_empty(),
             headers,
@@ -224,11 +235,15 @@ impl View {
     }
 }
 
+/// A value as shown: whole numbers plain, others with the decimals they were rounded to
+/// (one for percents, two for rates per 10,000).
 fn number(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
-    } else {
+    } else if (v * 10.0).fract().abs() < 1e-9 {
         format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
     }
 }
 
@@ -258,7 +273,7 @@ fn chart(table: &Table, namer: &Namer, title: &str) -> String {
             charts::region_map("chart", title, &desc, &data(Dim::Region), &name, &hidden)
         }
         [dim] => charts::bars("chart", title, &desc, &data(*dim), &hidden),
-        [first, second] if table.indicator.measure != Measure::OfficialShare => {
+        [first, second] if is_plain_count(table.indicator.measure) => {
             let (stacks, series) = stacks(table, namer, *first, *second);
             // More parts than colours would not read: the table says it all.
             if series.len() > charts::COLOURS {
@@ -283,6 +298,18 @@ fn chart(table: &Table, namer: &Namer, title: &str) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// Counts add up, so they stack; percents, rates and amounts in several currencies do not.
+fn is_plain_count(measure: Measure) -> bool {
+    matches!(
+        measure,
+        Measure::Count(_)
+            | Measure::Fact(indicators::Fact {
+                value: indicators::FactValue::Count,
+                ..
+            })
+    )
 }
 
 /// Stacks by the first characteristic, one part per value of the second.

@@ -284,6 +284,7 @@ impl JourneyCell {
             Dim::Channel => &self.channel,
             Dim::Sector => &self.sector,
             Dim::Gender => &self.gender,
+            // Not a journey's characteristic: no cube keeps it.
             _ => "",
         }
     }

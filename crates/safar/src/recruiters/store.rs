@@ -99,6 +99,8 @@ pub async fn update_recruiter(tx: &mut Tx, r: &Recruiter, now_ms: i64) -> Result
     .bind(&r.id)
     .execute(&mut **tx)
     .await?;
+    // Its complaints and placements are counted in its region, which may have changed.
+    crate::analytics::facts::refresh_recruiter(tx, &r.id).await?;
     super::register::touch(tx).await
 }
 

@@ -293,6 +293,25 @@ async fn the_public_never_sees_a_count_under_five_nor_one_it_could_subtract() {
             );
         }
     }
+    // Public tables cover one calendar year, whatever months are asked for: two overlapping
+    // periods would otherwise give a hidden count as their difference.
+    let march = public
+        .get("/api/v1/public/indicators/departures?by=region&from=2025-03&to=2025-03")
+        .await
+        .json();
+    assert_eq!(
+        (march["from"].as_str(), march["to"].as_str()),
+        (Some("2025-01"), Some("2025-12"))
+    );
+    assert_eq!(march["rows"], regions["rows"]);
+    let money = public
+        .get("/api/v1/public/indicators/money_recovered?by=month,region")
+        .await;
+    assert_eq!(
+        money.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "month × region × currency is three"
+    );
     // The CSV: the same table, hidden cells empty.
     let csv = public
         .get("/api/v1/public/open-data/departures.csv?by=destination")
@@ -323,6 +342,7 @@ async fn bad_requests_are_refused_clearly() {
         ("by=region,gender,month", "by"),
         ("by=district,destination", "by"),
         ("by=region&gender=%3Cscript%3E", "gender"),
+        ("by=region&from=2025-+1", "from"),
     ] {
         let res = public
             .get(&format!("/api/v1/public/indicators/departures?{query}"))
@@ -385,6 +405,15 @@ async fn staff_tables_are_exact_within_the_readers_regions_and_refused_to_others
     );
     let total = officer.get("/api/v1/indicators/departures").await.json();
     assert_eq!(total["rows"][0]["value"], 8, "only their region counts");
+    // A national breakdown (destination) is still cut to their region.
+    let countries = officer
+        .get("/api/v1/indicators/departures?by=destination")
+        .await
+        .json();
+    assert_eq!(
+        rows(&countries, &["destination"]),
+        vec![("KZ".into(), Value::from(2)), ("RU".into(), Value::from(6))]
+    );
     assert_eq!(
         officer
             .get("/api/v1/indicators/departures?region=UZ-SA")
