@@ -932,6 +932,39 @@ async fn the_demo_keeps_every_figure_a_rebuild_would_compute() {
         let expected = (complaints as f64 * 1000.0 / placed as f64).round() / 10.0;
         assert_eq!(line.value(), Some(expected), "recruiter {recruiter}");
     }
+    // A recruiter with complaints moves to another region: its figures move with it.
+    let recruiter_id: String = {
+        use sqlx::Row;
+        sqlx::query("SELECT recruiter_id FROM complaints ORDER BY recruiter_id LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap()
+    };
+    let mut recruiter = safar::recruiters::store::find(&db, &recruiter_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let moved_to = if recruiter.region.as_deref() == Some("UZ-XO") {
+        "UZ-NW"
+    } else {
+        "UZ-XO"
+    };
+    recruiter.region = Some(moved_to.into());
+    let mut tx = db.begin().await.unwrap();
+    safar::recruiters::store::update_recruiter(&mut tx, &recruiter, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let facts = safar::analytics::facts::snapshot(&db).await.unwrap();
+    let moved = format!("|{moved_to}|{recruiter_id}|");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.starts_with("recruiters.complaints|") && f.contains(&moved)),
+        "the complaints follow the recruiter to {moved_to}"
+    );
     db.close().await;
     let said = run(&["analytics", "rebuild", "--data-dir", data_dir]);
     assert!(said.contains("analytics rebuilt"), "{said}");
