@@ -6,8 +6,50 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use safar::people::service::Deps;
 use safar::people::synthetic::{self, Plan};
+use safar::platform::clock::Clock;
+use safar::platform::crypto::DataKeys;
 use safar::platform::db::{Backend, Db};
 use sqlx::Row;
+
+/// A benchmark's database, migrated: the one `url` names, or a fresh SQLite file in a
+/// temporary directory that lives as long as this (and holds the benchmark's other files).
+pub struct Bench {
+    pub db: Db,
+    pub clock: Clock,
+    pub keys: DataKeys,
+    dir: tempfile::TempDir,
+}
+
+impl Bench {
+    pub async fn open(url: Option<&str>) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let url = url.map_or_else(
+            || format!("sqlite://{}", dir.path().join("bench.db").display()),
+            str::to_string,
+        );
+        let clock = Clock::default();
+        let db = safar::server::prepare(&url, &clock).await?;
+        Ok(Bench {
+            db,
+            clock,
+            keys: DataKeys::generate(),
+            dir,
+        })
+    }
+
+    pub fn deps(&self) -> Deps<'_> {
+        Deps {
+            db: &self.db,
+            clock: &self.clock,
+            keys: &self.keys,
+        }
+    }
+
+    /// A directory for the benchmark's scratch files.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
 
 pub async fn count_persons(db: &Db) -> anyhow::Result<i64> {
     Ok(sqlx::query("SELECT COUNT(*) AS n FROM persons")

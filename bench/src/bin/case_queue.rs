@@ -19,9 +19,8 @@ use safar::cases::store;
 use safar::people::service::Deps;
 use safar::people::synthetic::{self, Plan};
 use safar::platform::access::{Actor, Grant, Principal, RequestMeta, Role, Scope};
-use safar::platform::clock::Clock;
-use safar::platform::crypto::DataKeys;
 use safar::platform::db::{Backend, Db};
+use safar_bench::ms;
 use sqlx::Row;
 
 #[derive(Parser)]
@@ -47,23 +46,9 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let dir = tempfile::tempdir()?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let clock = Clock::default();
-    let keys = DataKeys::generate();
-    let db = safar::server::prepare(&url, &clock).await?;
-    let persons = persons(
-        Deps {
-            db: &db,
-            clock: &clock,
-            keys: &keys,
-        },
-        2000,
-    )
-    .await?;
+    let bench = safar_bench::Bench::open(args.database_url.as_deref()).await?;
+    let (db, clock) = (bench.db.clone(), bench.clock.clone());
+    let persons = persons(bench.deps(), 2000).await?;
     fill(&db, &persons, args.cases, clock.now_ms()).await?;
     analyze(&db).await?;
     let open: i64 = scalar(
@@ -308,8 +293,4 @@ fn report(name: &str, (p50, p95): (Duration, Duration), reference: Duration) {
         ms(p95),
         ms(p95) / ms(reference).max(0.001)
     );
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

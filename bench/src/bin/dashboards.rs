@@ -20,12 +20,9 @@ use clap::Parser;
 use futures_util::StreamExt;
 use safar::analytics::indicators::{self, Audience, Measure, TableQuery};
 use safar::analytics::rollup::{self, Dim};
-use safar::people::service::Deps;
 use safar::platform::access::Actor;
-use safar::platform::clock::Clock;
-use safar::platform::crypto::DataKeys;
 use safar::platform::db::{Backend, Db};
-use safar_bench::{analyze, count_persons, fill, ms, percentiles};
+use safar_bench::{Bench, analyze, count_persons, fill, ms, percentiles};
 use sqlx::Row;
 
 #[derive(Parser)]
@@ -200,30 +197,19 @@ const RAW: &str = "journeys j JOIN persons p ON p.id = j.person_id";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let dir = tempfile::tempdir()?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let clock = Clock::default();
-    let keys = DataKeys::generate();
-    let db = safar::server::prepare(&url, &clock).await?;
-    let deps = Deps {
-        db: &db,
-        clock: &clock,
-        keys: &keys,
-    };
-    if fill(deps, args.persons).await?.is_none() {
+    let bench = Bench::open(args.database_url.as_deref()).await?;
+    let (db, clock) = (&bench.db, &bench.clock);
+    if fill(bench.deps(), args.persons).await?.is_none() {
         // A database made by an earlier run (perhaps an earlier version): recompute the
         // cubes from its journeys, which also times `safar analytics rebuild`.
         let started = Instant::now();
-        rollup::rebuild(&db, &Actor::console(), &clock).await?;
+        rollup::rebuild(db, &Actor::console(), clock).await?;
         println!(
             "analytics rebuild in {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }
-    analyze(&db).await?;
+    analyze(db).await?;
     let journeys: i64 = sqlx::query("SELECT COUNT(*) AS n FROM journeys")
         .fetch_one(&db.pool)
         .await?
@@ -235,8 +221,8 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "backend {:?}, {} persons, {journeys} journeys, {cells} cube cells, database {:.0} MB",
         db.backend,
-        count_persons(&db).await?,
-        database_mb(&db).await?
+        count_persons(db).await?,
+        database_mb(db).await?
     );
     let today = time::OffsetDateTime::now_utc().date();
     let to = format!("{:04}-{:02}", today.year(), u8::from(today.month()));
@@ -246,15 +232,15 @@ async fn main() -> anyhow::Result<()> {
     let duck = if args.no_duckdb {
         None
     } else {
-        Some(duckdb(&db, &cases, dir.path(), args.reference_repeats).await?)
+        Some(duckdb(db, &cases, bench.dir(), args.reference_repeats).await?)
     };
     println!(
         "{:<58} {:>9} {:>9} {:>11} {:>8} {:>11} {:>8}",
         "dashboard query", "p50 ms", "p95 ms", "raw ms", "raw/p50", "duckdb ms", "duck/p50"
     );
     for case in &cases {
-        let (p50, p95) = time_dashboard(&db, case, args.repeats).await?;
-        let raw = time_raw(&db, case, args.reference_repeats).await?;
+        let (p50, p95) = time_dashboard(db, case, args.repeats).await?;
+        let raw = time_raw(db, case, args.reference_repeats).await?;
         let duck_ms = duck
             .as_ref()
             .and_then(|d| d["queries"][case.label].as_array().cloned())

@@ -16,10 +16,8 @@ use clap::Parser;
 use safar::people::model::name_keys;
 use safar::people::service::{self, Deps, SearchQuery};
 use safar::platform::access::Actor;
-use safar::platform::clock::Clock;
-use safar::platform::crypto::DataKeys;
 use safar::platform::db::Db;
-use safar_bench::{analyze, count_persons, fill, ms, percentiles};
+use safar_bench::{Bench, analyze, count_persons, fill, ms, percentiles};
 use sqlx::Row;
 
 #[derive(Parser)]
@@ -56,27 +54,16 @@ const KINDS: [&str; 4] = [
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let dir = tempfile::tempdir()?;
-    let url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let clock = Clock::default();
-    let keys = DataKeys::generate();
-    let db = safar::server::prepare(&url, &clock).await?;
-    let deps = Deps {
-        db: &db,
-        clock: &clock,
-        keys: &keys,
-    };
+    let bench = Bench::open(args.database_url.as_deref()).await?;
+    let (db, deps) = (&bench.db, bench.deps());
     fill(deps, args.persons).await?;
-    analyze(&db).await?;
-    let queries = make_queries(&db, args.queries).await?;
-    let shared = shared_names(&db, &queries).await?;
+    analyze(db).await?;
+    let queries = make_queries(db, args.queries).await?;
+    let shared = shared_names(db, &queries).await?;
     println!(
         "backend {:?}, {} persons, {} queries",
         db.backend,
-        count_persons(&db).await?,
+        count_persons(db).await?,
         queries.len()
     );
 
@@ -118,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let reference: Vec<&Query> = queries.iter().take(args.reference_queries).collect();
-    let (naive_times, naive_hits) = measure_naive(&db, &reference).await?;
+    let (naive_times, naive_hits) = measure_naive(db, &reference).await?;
     let (n50, n95) = percentiles(naive_times);
     println!(
         "naive LIKE:     p50 {:>8.2} ms  p95 {:>8.2} ms  target found: {:.1} %",

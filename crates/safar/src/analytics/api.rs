@@ -5,7 +5,6 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::header;
 
 use super::export;
 use super::indicators::{self, Audience, TableQuery};
@@ -97,18 +96,5 @@ pub async fn open_data_csv(
         header,
         rows,
     };
-    match export::csv(&sheet) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.csv\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => ServiceError::Internal(anyhow::anyhow!(e)).into_response(),
-    }
+    export::download(&sheet, name, export::FileType::Csv)
 }

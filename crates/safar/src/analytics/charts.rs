@@ -63,7 +63,7 @@ fn hatch(id: &str) -> String {
 }
 
 /// Whole numbers plain, others with one decimal (percents) or two (rates per 10,000).
-fn number(v: f64) -> String {
+pub fn number(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
     } else if (v * 10.0).fract().abs() < 1e-9 {

@@ -2,7 +2,11 @@
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'` so a
 //! name in a table can never run as one.
 
+use axum::response::{IntoResponse, Response};
+use http::header;
 use rust_xlsxwriter::{Format, Workbook};
+
+use crate::platform::error::ServiceError;
 
 /// A cell of an exported table.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +37,51 @@ fn number_text(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v}")
+    }
+}
+
+/// A file format for `download`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    Csv,
+    Xlsx,
+}
+
+impl FileType {
+    fn extension(self) -> &'static str {
+        match self {
+            FileType::Csv => "csv",
+            FileType::Xlsx => "xlsx",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            FileType::Csv => "text/csv; charset=utf-8",
+            FileType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// `sheet` as an attachment named `{name}.csv` or `{name}.xlsx`.
+pub fn download(sheet: &Sheet, name: &str, kind: FileType) -> Response {
+    let bytes = match kind {
+        FileType::Csv => csv(sheet).map_err(|e| anyhow::anyhow!(e)),
+        FileType::Xlsx => xlsx(sheet).map_err(|e| anyhow::anyhow!(e)),
+    };
+    match bytes {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, kind.content_type().to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.{}\"", kind.extension()),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => ServiceError::Internal(e).into_response(),
     }
 }
 

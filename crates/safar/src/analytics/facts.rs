@@ -9,6 +9,7 @@
 
 use sqlx::Row;
 
+use crate::platform::clock::format_ms;
 use crate::platform::db::{Db, Tx};
 
 /// Which records a fact comes from.
@@ -83,7 +84,7 @@ impl Source {
 /// One contribution of a record to the totals.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
-    pub subject: &'static str,
+    pub subject: String,
     pub month: String,
     pub region: String,
     pub a: String,
@@ -95,9 +96,7 @@ pub struct Entry {
 
 /// `YYYY-MM` of a time in milliseconds (UTC).
 fn month_of_ms(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .map(|t| format!("{:04}-{:02}", t.year(), u8::from(t.month())))
-        .unwrap_or_default()
+    format_ms(ms).get(..7).unwrap_or_default().to_string()
 }
 
 /// A case counts where it was opened (category, priority, destination) and, once resolved,
@@ -115,7 +114,7 @@ async fn case_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> 
     };
     let region: String = r.try_get("region_iso")?;
     let mut entries = vec![Entry {
-        subject: "cases.opened",
+        subject: "cases.opened".into(),
         month: month_of_ms(r.try_get("created_at")?),
         region: region.clone(),
         a: r.try_get("category")?,
@@ -127,7 +126,7 @@ async fn case_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error> 
     if let Some(resolved_at) = r.try_get::<Option<i64>, _>("resolved_at")? {
         let due_at: i64 = r.try_get("due_at")?;
         entries.push(Entry {
-            subject: "cases.resolved",
+            subject: "cases.resolved".into(),
             month: month_of_ms(resolved_at),
             region,
             a: r.try_get("outcome")?,
@@ -166,7 +165,7 @@ async fn outreach_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
     let region: String = r.try_get("region_iso")?;
     let kind: String = r.try_get("kind")?;
     let mut entries = vec![Entry {
-        subject: "outreach.events",
+        subject: "outreach.events".into(),
         month: month.clone(),
         region: region.clone(),
         a: kind.clone(),
@@ -184,7 +183,7 @@ async fn outreach_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
     .await?;
     for p in people {
         entries.push(Entry {
-            subject: "outreach.attendance",
+            subject: "outreach.attendance".into(),
             month: month.clone(),
             region: region.clone(),
             a: kind.clone(),
@@ -213,7 +212,7 @@ async fn returnee_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Err
     };
     let services: i64 = r.try_get("services")?;
     Ok(vec![Entry {
-        subject: "returnees.intakes",
+        subject: "returnees.intakes".into(),
         month: month_of_ms(r.try_get("created_at")?),
         region: r.try_get("region_iso")?,
         a: r.try_get("gender")?,
@@ -241,7 +240,7 @@ async fn enrolment_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
     let six: String = r.try_get("outcome_6m")?;
     let three: String = r.try_get("outcome_3m")?;
     Ok(vec![Entry {
-        subject: "courses.enrolments",
+        subject: "courses.enrolments".into(),
         month: month_of_ms(r.try_get("created_at")?),
         region: r.try_get("region_iso")?,
         a: r.try_get("status")?,
@@ -268,7 +267,7 @@ async fn grant_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error>
     let visited_on: String = r.try_get("visited_on")?;
     let operating: i64 = r.try_get("operating")?;
     Ok(vec![Entry {
-        subject: "grants.outcome_12m",
+        subject: "grants.outcome_12m".into(),
         month: visited_on.get(..7).unwrap_or_default().to_string(),
         region: r.try_get("region_iso")?,
         a: r.try_get("gender")?,
@@ -305,7 +304,7 @@ async fn complaint_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
         _ => "open",
     };
     Ok(vec![Entry {
-        subject: "recruiters.complaints",
+        subject: "recruiters.complaints".into(),
         month: month_of_ms(r.try_get("received_at")?),
         region: r
             .try_get::<Option<String>, _>("region_iso")?
@@ -333,7 +332,7 @@ async fn placement_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
         return Ok(vec![]);
     };
     Ok(vec![Entry {
-        subject: "recruiters.placements",
+        subject: "recruiters.placements".into(),
         month: month_of_ms(r.try_get("updated_at")?),
         region: r
             .try_get::<Option<String>, _>("region_iso")?
@@ -363,7 +362,7 @@ async fn departure_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Er
     };
     let date: String = r.try_get("event_date")?;
     Ok(vec![Entry {
-        subject: "pdo.covered",
+        subject: "pdo.covered".into(),
         month: date.get(..7).unwrap_or_default().to_string(),
         region: r.try_get("region_iso")?,
         a: r.try_get("country_iso2")?,
@@ -386,7 +385,7 @@ async fn report_entries(tx: &mut Tx, id: &str) -> Result<Vec<Entry>, sqlx::Error
         return Ok(vec![]);
     };
     Ok(vec![Entry {
-        subject: "watch.reports",
+        subject: "watch.reports".into(),
         month: month_of_ms(r.try_get("created_at")?),
         region: r.try_get("region_iso")?,
         a: String::new(),
@@ -410,34 +409,40 @@ pub async fn refresh_recruiter(tx: &mut Tx, recruiter_id: &str) -> Result<(), sq
              WHERE v.recruiter_id = $1 AND a.state = 'departed'",
         ),
     ] {
-        let ids: Vec<String> = sqlx::query(sql)
-            .bind(recruiter_id)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        for id in ids {
-            refresh(tx, source, &id).await?;
-        }
+        refresh_matching(tx, source, sql, Some(recruiter_id)).await?;
     }
     Ok(())
 }
 
 /// Refreshes every departure of a person whose certificates changed.
 pub async fn refresh_departures_of(tx: &mut Tx, person_id: &str) -> Result<(), sqlx::Error> {
-    let ids: Vec<String> =
-        sqlx::query("SELECT id FROM journeys WHERE person_id = $1 AND kind = 'departure'")
-            .bind(person_id)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-    for id in ids {
-        refresh(tx, Source::Departure, &id).await?;
-    }
+    let sql = "SELECT id FROM journeys WHERE person_id = $1 AND kind = 'departure'";
+    refresh_matching(tx, Source::Departure, sql, Some(person_id)).await?;
     Ok(())
+}
+
+/// Refreshes every record of `source` whose id `sql` selects (with `value` as `$1`, if
+/// given); returns how many.
+async fn refresh_matching(
+    tx: &mut Tx,
+    source: Source,
+    sql: &'static str,
+    value: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let mut query = sqlx::query(sql);
+    if let Some(value) = value {
+        query = query.bind(value.to_string());
+    }
+    let ids: Vec<String> = query
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        refresh(tx, source, id).await?;
+    }
+    Ok(ids.len() as u64)
 }
 
 async fn entries_of(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, sqlx::Error> {
@@ -479,7 +484,7 @@ pub async fn refresh(tx: &mut Tx, source: Source, id: &str) -> Result<(), sqlx::
         )
         .bind(source.as_str())
         .bind(id)
-        .bind(e.subject)
+        .bind(&e.subject)
         .bind(&e.month)
         .bind(&e.region)
         .bind(&e.a)
@@ -504,13 +509,8 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     .await?;
     let mut entries = vec![];
     for r in rows {
-        let subject: String = r.try_get("subject")?;
         entries.push(Entry {
-            subject: SUBJECTS
-                .iter()
-                .find(|s| **s == subject)
-                .copied()
-                .unwrap_or("unknown"),
+            subject: r.try_get("subject")?,
             month: r.try_get("month")?,
             region: r.try_get("region")?,
             a: r.try_get("a")?,
@@ -524,20 +524,6 @@ async fn recorded(tx: &mut Tx, source: Source, id: &str) -> Result<Vec<Entry>, s
     Ok(entries)
 }
 
-const SUBJECTS: [&str; 11] = [
-    "cases.opened",
-    "cases.resolved",
-    "outreach.events",
-    "outreach.attendance",
-    "returnees.intakes",
-    "courses.enrolments",
-    "grants.outcome_12m",
-    "recruiters.complaints",
-    "recruiters.placements",
-    "pdo.covered",
-    "watch.reports",
-];
-
 /// Adds (`sign` 1) or takes away (-1) an entry in the totals.
 async fn add(tx: &mut Tx, e: &Entry, sign: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -545,7 +531,7 @@ async fn add(tx: &mut Tx, e: &Entry, sign: i64) -> Result<(), sqlx::Error> {
          ON CONFLICT (subject, month, region, a, b, c) DO UPDATE SET n = module_facts.n + excluded.n, \
          amount = module_facts.amount + excluded.amount",
     )
-    .bind(e.subject)
+    .bind(&e.subject)
     .bind(&e.month)
     .bind(&e.region)
     .bind(&e.a)
@@ -568,16 +554,7 @@ pub async fn rebuild_in(tx: &mut Tx) -> Result<u64, sqlx::Error> {
         .await?;
     let mut records = 0;
     for source in Source::ALL {
-        let ids: Vec<String> = sqlx::query(source.all_ids())
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        for id in ids {
-            refresh(tx, source, &id).await?;
-            records += 1;
-        }
+        records += refresh_matching(tx, source, source.all_ids(), None).await?;
     }
     Ok(records)
 }

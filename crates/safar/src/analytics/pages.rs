@@ -6,11 +6,11 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use http::{StatusCode, header};
+use http::StatusCode;
 use sqlx::Row;
 
-use super::charts::{self, Datum, Stack};
-use super::export::{self, Cell, Sheet};
+use super::charts::{self, Datum, Stack, number};
+use super::export::{self, Cell, FileType, Sheet};
 use super::indicators::{self, Audience, INDICATORS, Indicator, Measure, Table, TableQuery};
 use super::rollup::Dim;
 use crate::people::pages::region_choices;
@@ -60,25 +60,6 @@ impl DashQuery {
     }
 }
 
-const CASE_CATEGORIES: [&str; 17] = [
-    "INF", "EMP", "DOC", "REC", "TIP", "GBV", "DET", "HLT", "DTH", "MIS", "FAM", "PSY", "STR",
-    "IRR", "FIN", "RET", "FBK",
-];
-const CASE_OUTCOMES: [&str; 5] = [
-    "resolved_money",
-    "resolved_other",
-    "referred_out",
-    "unreachable",
-    "duplicate",
-];
-const EVENT_KINDS: [&str; 5] = [
-    "mahalla_meeting",
-    "school_session",
-    "job_fair",
-    "media",
-    "online",
-];
-
 /// Names codes for people: regions, districts, countries and sectors from the reference
 /// data, genders and channels from the messages.
 pub struct Namer {
@@ -89,14 +70,20 @@ pub struct Namer {
 }
 
 impl Namer {
-    pub async fn load(st: &AppState, tr: &Tr) -> Self {
-        let recruiters = sqlx::query("SELECT id, name FROM recruiters")
-            .fetch_all(&st.db.pool)
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("name").ok()?)))
-            .collect();
+    /// A namer for a table of `dims` (recruiters' names are read only for a table by
+    /// recruiter).
+    pub async fn load(st: &AppState, tr: &Tr, dims: &[Dim]) -> Self {
+        let recruiters = if dims.contains(&Dim::Recruiter) {
+            sqlx::query("SELECT id, name FROM recruiters")
+                .fetch_all(&st.db.pool)
+                .await
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("name").ok()?)))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
         Namer {
             labels: Labels::load(&st.db, tr.locale).await.unwrap_or_default(),
             tr: *tr,
@@ -116,10 +103,14 @@ impl Namer {
             Dim::Channel if matches!(code, "official" | "independent" | "unknown") => {
                 self.tr.t(&format!("analytics-channel-{code}"))
             }
-            Dim::Category if CASE_CATEGORIES.contains(&code) => {
+            Dim::Category
+                if crate::cases::model::CATEGORIES
+                    .iter()
+                    .any(|(c, _)| *c == code) =>
+            {
                 self.tr.t(&format!("case-category-{code}"))
             }
-            Dim::Outcome if CASE_OUTCOMES.contains(&code) => {
+            Dim::Outcome if crate::cases::service::OUTCOMES.contains(&code) => {
                 self.tr.t(&format!("case-outcome-{code}"))
             }
             Dim::Outcome if crate::reintegration::courses::OUTCOMES.contains(&code) => {
@@ -149,7 +140,7 @@ impl Namer {
             Dim::Finding if matches!(code, "substantiated" | "unsubstantiated" | "open") => {
                 self.tr.t(&format!("analytics-finding-{code}"))
             }
-            Dim::EventKind if EVENT_KINDS.contains(&code) => {
+            Dim::EventKind if crate::outreach::model::KINDS.contains(&code) => {
                 self.tr.t(&format!("outreach-kind-{code}"))
             }
             Dim::Sla if matches!(code, "met" | "missed") => {
@@ -232,18 +223,6 @@ impl View {
             rows,
             total,
         }
-    }
-}
-
-/// A value as shown: whole numbers plain, others with the decimals they were rounded to
-/// (one for percents, two for rates per 10,000).
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else if (v * 10.0).fract().abs() < 1e-9 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
     }
 }
 
@@ -455,9 +434,14 @@ async fn dashboard(
     audience: Audience,
     regions: Option<Vec<String>>,
 ) -> Response {
-    let namer = Namer::load(st, &ctx.tr).await;
+    let answered = answer(st, &q, audience, regions.as_deref()).await;
+    let dims = answered
+        .as_ref()
+        .map(|t| t.dims.clone())
+        .unwrap_or_default();
+    let namer = Namer::load(st, &ctx.tr, &dims).await;
     let public = audience == Audience::Public;
-    let (view, errors) = match answer(st, &q, audience, regions.as_deref()).await {
+    let (view, errors) = match answered {
         Ok(table) => (Some(View::of(&table, &namer)), FormErrors::none(ctx.tr)),
         Err(e) => match FormErrors::from_service(ctx.tr, e) {
             Ok(errors) => (None, errors),
@@ -588,42 +572,18 @@ async fn download(
     audience: Audience,
     regions: Option<Vec<String>>,
 ) -> Response {
-    let format = match file {
-        "export.csv" => "csv",
-        "export.xlsx" => "xlsx",
+    let kind = match file {
+        "export.csv" => FileType::Csv,
+        "export.xlsx" => FileType::Xlsx,
         _ => return ServiceError::NotFound.into_response(),
     };
     let table = match answer(st, &q, audience, regions.as_deref()).await {
         Ok(t) => t,
         Err(e) => return e.into_response(),
     };
-    let namer = Namer::load(st, &ctx.tr).await;
+    let namer = Namer::load(st, &ctx.tr, &table.dims).await;
     let sheet = sheet(&table, &namer, audience == Audience::Public);
-    let name = table.indicator.name;
-    let (bytes, content_type) = match format {
-        "csv" => (
-            export::csv(&sheet).map_err(|e| anyhow::anyhow!(e)),
-            "text/csv; charset=utf-8",
-        ),
-        _ => (
-            export::xlsx(&sheet).map_err(|e| anyhow::anyhow!(e)),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    };
-    match bytes {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.{format}\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => ServiceError::Internal(e).into_response(),
-    }
+    export::download(&sheet, table.indicator.name, kind)
 }
 
 #[derive(Template)]
