@@ -54,6 +54,51 @@ pub enum Command {
     /// Maintain the analytics cubes.
     #[command(subcommand)]
     Analytics(AnalyticsCommand),
+    /// Back up the database while it serves, or restore a backup into an empty database.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// Write data out in open formats.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Copy every table into an empty database (e.g. from SQLite to PostgreSQL), compare row
+    /// counts and checksums, and commit only when they all match.
+    MigrateData {
+        /// The database to copy (it is only read).
+        #[arg(long)]
+        from: String,
+        /// An empty database; its tables are created.
+        #[arg(long)]
+        to: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCommand {
+    /// Write a consistent backup and its manifest into the new directory DEST (SQLite:
+    /// `VACUUM INTO`; PostgreSQL: `pg_dump --format=custom`). The keys are not included.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        dest: PathBuf,
+    },
+    /// Restore the backup in SRC into an empty database, then check every table's row count
+    /// and checksum against the manifest and verify the audit chain.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        src: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Every table as CSV with a JSON Schema of each, a README of the data model and a
+    /// manifest, into the new directory DEST.
+    All {
+        #[command(flatten)]
+        db: DbArgs,
+        dest: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -165,6 +210,10 @@ pub struct WebArgs {
     /// Public licence checks per client address and minute, on each server.
     #[arg(long, env = "SAFAR_PUBLIC_LOOKUPS_PER_MINUTE", default_value_t = 60)]
     pub public_lookups_per_minute: u32,
+    /// Continuity mode: serve every page and API read, refuse every change (503). Sign-in and
+    /// the audit of reads still write; background jobs and migrations do not run.
+    #[arg(long, env = "SAFAR_READ_ONLY", default_value_t = false)]
+    pub read_only: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -22,6 +22,7 @@ pub fn web_config(args: &WebArgs) -> WebConfig {
         body_limit_bytes: args.body_limit,
         request_timeout_secs: args.request_timeout,
         public_lookups_per_minute: args.public_lookups_per_minute,
+        read_only: args.read_only,
     }
 }
 
@@ -52,7 +53,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let url = args.db.url()?;
     let keys = DataKeys::load_or_create(&args.keys.path(&args.db.data_dir))?;
     let signing = SigningKeys::load_or_create(&args.keys.signing_path(&args.db.data_dir))?;
-    let db = prepare(&url, &clock).await?;
+    let db = if args.web.read_only {
+        open_read_only(&url).await?
+    } else {
+        prepare(&url, &clock).await?
+    };
     run(
         db,
         clock,
@@ -63,6 +68,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         &args.web,
     )
     .await
+}
+
+/// Continuity mode changes nothing, not even the schema: the database must already be at
+/// this version's.
+async fn open_read_only(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await?;
+    let pending = crate::platform::migrations::pending(&db).await?;
+    if !pending.is_empty() {
+        anyhow::bail!(
+            "--read-only does not migrate, and the database lacks {} migration(s) ({}); \
+             run `safar migrate` first or serve it with the Safar version that wrote it",
+            pending.len(),
+            pending.join(", ")
+        );
+    }
+    tracing::warn!("read-only mode: every change is refused");
+    Ok(db)
 }
 
 /// The secrets a server holds: the data key (personal data) and the signing keys
@@ -86,11 +108,18 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
         keys: Arc::new(keys),
         usage: Arc::default(),
     };
-    let maintenance = tokio::spawn(maintain(db.clone(), clock.clone()));
-    let sla = tokio::spawn(escalate_overdue_cases(db.clone(), clock.clone()));
-    let worker = tokio::spawn(work(db.clone(), clock.clone(), state.keys.clone()));
     let usage = state.usage.clone();
-    let stats = tokio::spawn(flush_usage(usage.clone(), db.clone(), clock.clone()));
+    // A read-only server runs no job that changes records.
+    let background = if args.read_only {
+        vec![]
+    } else {
+        vec![
+            tokio::spawn(maintain(db.clone(), clock.clone())),
+            tokio::spawn(escalate_overdue_cases(db.clone(), clock.clone())),
+            tokio::spawn(work(db.clone(), clock.clone(), state.keys.clone())),
+            tokio::spawn(flush_usage(usage.clone(), db.clone(), clock.clone())),
+        ]
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -102,12 +131,13 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
-    maintenance.abort();
-    sla.abort();
-    worker.abort();
-    stats.abort();
-    // What the last tick did not write yet.
-    crate::recruiters::public::flush_tally(&usage, &db, &clock).await;
+    for task in &background {
+        task.abort();
+    }
+    if !args.read_only {
+        // What the last tick did not write yet.
+        crate::recruiters::public::flush_tally(&usage, &db, &clock).await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

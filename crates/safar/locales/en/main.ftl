@@ -189,6 +189,10 @@ error-429-title = Too many attempts
 error-429-body = Wait a few minutes and try again.
 error-500-title = Something went wrong
 error-500-body = The error was recorded. Try again in a moment; if it keeps happening, call the helpline.
+error-503-title = Not available now
+error-503-body = This cannot be done right now. Try again later.
+read-only-banner = Safar is in read-only mode: you can look everything up, but nothing can be changed or sent for now.
+read-only-refused = Safar is in read-only mode: nothing can be changed or sent for now. Everything already recorded can still be looked up. For urgent help, call the helpline.
 
 ## Second factor (TOTP)
 nav-admin-settings = Settings

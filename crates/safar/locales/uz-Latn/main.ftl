@@ -190,6 +190,10 @@ error-429-title = Urinishlar juda ko‘p
 error-429-body = Bir necha daqiqa kutib, qaytadan urinib ko‘ring.
 error-500-title = Xatolik yuz berdi
 error-500-body = Xatolik qayd etildi. Birozdan so‘ng qaytadan urinib ko‘ring; takrorlansa, ishonch telefoniga qo‘ng‘iroq qiling.
+error-503-title = Hozir mavjud emas
+error-503-body = Buni hozir bajarib bo‘lmaydi. Keyinroq urinib ko‘ring.
+read-only-banner = Safar faqat o‘qish rejimida: hamma narsani ko‘rish mumkin, lekin hozircha hech narsani o‘zgartirib yoki yuborib bo‘lmaydi.
+read-only-refused = Safar faqat o‘qish rejimida: hozircha hech narsani o‘zgartirib yoki yuborib bo‘lmaydi. Qayd etilgan hamma narsani ko‘rish mumkin. Shoshilinch yordam uchun ishonch telefoniga qo‘ng‘iroq qiling.
 
 ## Second factor (TOTP)
 nav-admin-settings = Sozlamalar

@@ -10,6 +10,8 @@ pub struct WebConfig {
     pub request_timeout_secs: u64,
     /// Public lookups (licence check) per client address and minute, per server.
     pub public_lookups_per_minute: u32,
+    /// Continuity mode (`--read-only`): changes are refused, reads served.
+    pub read_only: bool,
 }
 
 impl Default for WebConfig {
@@ -20,6 +22,7 @@ impl Default for WebConfig {
             body_limit_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             public_lookups_per_minute: 60,
+            read_only: false,
         }
     }
 }

@@ -77,6 +77,23 @@ pub async fn run(db: &Db) -> anyhow::Result<usize> {
     Ok(applied)
 }
 
+/// The migrations this version has that the database has not applied (a read-only server
+/// cannot apply them, so it refuses to start on an older schema).
+pub async fn pending(db: &Db) -> anyhow::Result<Vec<&'static str>> {
+    let applied: Vec<String> = sqlx::query("SELECT name FROM schema_migrations")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("the database has no Safar schema ({e})"))?
+        .iter()
+        .map(|r| r.try_get("name"))
+        .collect::<Result<_, _>>()?;
+    Ok(MIGRATIONS
+        .iter()
+        .map(|m| m.name)
+        .filter(|name| !applied.iter().any(|a| a == name))
+        .collect())
+}
+
 async fn apply_one(db: &Db, name: &str, sql: &'static str) -> anyhow::Result<bool> {
     let checksum = sha256_hex(sql.as_bytes());
     let mut tx = db.begin().await?;

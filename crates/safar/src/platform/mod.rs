@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod data;
 pub mod db;
 pub mod error;
 pub mod i18n;

@@ -89,3 +89,53 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
         .record(started.elapsed().as_secs_f64());
     response
 }
+
+#[cfg(test)]
+mod tests {
+    /// The metrics `record_metrics` and `/metrics` export (keep in step with the code above).
+    const EXPORTED: &[&str] = &[
+        "http_requests_total",
+        "http_request_duration_seconds",
+        "db_pool_connections",
+        "db_pool_idle_connections",
+    ];
+
+    /// An alert on a metric nobody exports never fires: every name the rules use must be
+    /// one Safar exports (promtool, where installed, checks the rest of the file in CI).
+    #[test]
+    fn the_alert_rules_use_only_exported_metrics() {
+        let rules = include_str!("../../../../ops/alerts.yml");
+        assert!(!rules.contains('\t'), "YAML is indented with spaces");
+        let alerts = rules.matches("- alert: ").count();
+        assert!(alerts >= 5, "{alerts} alerts");
+        assert_eq!(
+            rules.matches("\n        expr: ").count(),
+            alerts,
+            "one expr per alert"
+        );
+        assert_eq!(
+            rules.matches("severity: ").count(),
+            alerts,
+            "a severity per alert"
+        );
+        let mut used = 0;
+        for expr in rules
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("expr: "))
+        {
+            for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if !(word.starts_with("http_") || word.starts_with("db_")) {
+                    continue;
+                }
+                let base = ["_bucket", "_sum", "_count"]
+                    .iter()
+                    .find_map(|s| word.strip_suffix(s))
+                    .filter(|b| EXPORTED.contains(b))
+                    .unwrap_or(word);
+                assert!(EXPORTED.contains(&base), "{word} is not exported");
+                used += 1;
+            }
+        }
+        assert!(used > 0);
+    }
+}

@@ -287,3 +287,74 @@ async fn key_rotation_re_encrypts_passports_under_a_new_key() {
         "the old index key no longer matches"
     );
 }
+
+/// The continuity commands as an operator runs them: back up, restore, export, copy.
+#[tokio::test]
+async fn backup_restore_export_and_copy_from_the_console() {
+    let app = TestApp::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup");
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let (code, out, err) = safar(&["backup", "create", &path(&backup)], &app.url, None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("backup written") && err.contains("keys are not in the backup"));
+    assert!(backup.join("manifest.json").exists());
+
+    let (target, _keep) = crate::support::fresh_database().await;
+    let (code, out, err) = safar(&["backup", "restore", &path(&backup)], &target, None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("audit chain intact"), "{out}");
+    let (code, _, err) = safar(&["backup", "restore", &path(&backup)], &target, None);
+    assert_ne!(
+        code, 0,
+        "a database that holds tables is never restored over"
+    );
+    assert!(
+        err.contains("empty") || err.contains("new database"),
+        "{err}"
+    );
+
+    let export = dir.path().join("export");
+    let (code, out, err) = safar(&["export", "all", &path(&export)], &app.url, None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(export.join("README.md").exists() && export.join("persons.csv").exists());
+
+    let (copy_to, _keep_copy) = crate::support::fresh_database().await;
+    let (code, out, err) = safar(
+        &["migrate-data", "--from", &app.url, "--to", &copy_to],
+        &app.url,
+        None,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("checksums match"), "{out}");
+}
+
+#[tokio::test]
+async fn read_only_serving_refuses_a_database_older_than_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("safar.db").display());
+    let db = safar::platform::db::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let last = safar::platform::migrations::MIGRATIONS.last().unwrap().name;
+    sqlx::query("DELETE FROM schema_migrations WHERE name = $1")
+        .bind(last)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    db.close().await;
+    let data_dir = dir.path().to_str().unwrap();
+    let args = [
+        "serve",
+        "--read-only",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        data_dir,
+    ];
+    let (code, _, err) = safar(&args, &url, None);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("does not migrate") && err.contains(last),
+        "{err}"
+    );
+}

@@ -12,6 +12,7 @@ mod case_work;
 mod cases;
 mod cli;
 mod complaints;
+mod continuity;
 mod courses;
 mod details;
 mod finance;

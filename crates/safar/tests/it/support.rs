@@ -30,7 +30,7 @@ pub struct TestApp {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A fresh database URL: a temporary SQLite file, or a new PostgreSQL database.
-async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
+pub async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     match std::env::var("SAFAR_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let name = format!(
@@ -62,6 +62,18 @@ async fn fresh_database() -> (String, Option<tempfile::TempDir>) {
     }
 }
 
+fn router(db: &Db, clock: &Clock, keys: &DataKeys, config: WebConfig) -> Router {
+    web::router(AppState {
+        signing: Arc::new(safar::platform::signing::SigningKeys::generate()),
+        register: Arc::default(),
+        db: db.clone(),
+        clock: clock.clone(),
+        config: Arc::new(config),
+        keys: Arc::new(keys.clone()),
+        usage: Arc::default(),
+    })
+}
+
 fn replace_database(url: &str, name: &str) -> String {
     let (without_query, query) = url
         .split_once('?')
@@ -87,29 +99,35 @@ impl TestApp {
 
     pub async fn with_config(config: WebConfig) -> Self {
         let (url, dir) = fresh_database().await;
+        Self::at(url, dir, config).await
+    }
+
+    /// An instance on embedded SQLite whatever the run's database (a copy's source).
+    pub async fn on_sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("safar.db").display());
+        Self::at(url, Some(dir), WebConfig::default()).await
+    }
+
+    async fn at(url: String, dir: Option<tempfile::TempDir>, config: WebConfig) -> Self {
         let clock = Clock::default();
         let db = safar::server::prepare(&url, &clock)
             .await
             .expect("prepare database");
         let keys = DataKeys::generate();
-        let signing = safar::platform::signing::SigningKeys::generate();
-        let state = AppState {
-            signing: Arc::new(signing),
-            register: Arc::default(),
-            db: db.clone(),
-            clock: clock.clone(),
-            config: Arc::new(config),
-            keys: Arc::new(keys.clone()),
-            usage: Arc::default(),
-        };
         TestApp {
-            router: web::router(state),
+            router: router(&db, &clock, &keys, config),
             db,
             clock,
             url,
             keys,
             _dir: dir,
         }
+    }
+
+    /// Serves the same database with other settings (clients made afterwards use them).
+    pub fn reconfigure(&mut self, config: WebConfig) {
+        self.router = router(&self.db, &self.clock, &self.keys, config);
     }
 
     /// What the people services need, for tests that call them directly.

@@ -24,6 +24,8 @@ pub struct Ctx {
     pub tr: Tr,
     /// The path and query of this request (for `?lang=` links and `next=` after login).
     pub path: String,
+    /// The server refuses changes (`--read-only`); every page says so.
+    pub read_only: bool,
 }
 
 impl Ctx {
@@ -127,6 +129,7 @@ pub async fn establish(State(state): State<AppState>, mut req: Request, next: Ne
         actor,
         tr: Tr::new(locale),
         path,
+        read_only: state.config.read_only,
     };
     req.extensions_mut().insert(ctx.clone());
     let mut response = next.run(req).await;

@@ -53,6 +53,7 @@ fn slug(status: StatusCode) -> &'static str {
         415 => "unsupported-media-type",
         422 => "invalid",
         429 => "too-many-requests",
+        503 => "unavailable",
         _ => "internal",
     }
 }
@@ -70,6 +71,7 @@ fn message_base(status: StatusCode) -> &'static str {
         413 => "error-413",
         422 => "error-422",
         429 => "error-429",
+        503 => "error-503",
         _ => "error-500",
     }
 }
@@ -165,6 +167,7 @@ pub async fn render(req: Request, next: Next) -> Response {
             actor: Actor::anonymous(RequestMeta::default()),
             tr: Tr::new(locale),
             path,
+            read_only: false,
         });
     let keep = [
         http::header::RETRY_AFTER,
@@ -172,6 +175,10 @@ pub async fn render(req: Request, next: Next) -> Response {
         http::header::SET_COOKIE,
         http::header::LOCATION,
     ];
+    let matched_route = response
+        .extensions()
+        .get::<super::routes::MatchedRoute>()
+        .cloned();
     let kept: Vec<_> = keep
         .iter()
         .flat_map(|h| {
@@ -190,6 +197,10 @@ pub async fn render(req: Request, next: Next) -> Response {
     fresh.headers_mut().remove(CONTENT_LENGTH);
     for (name, value) in kept {
         fresh.headers_mut().append(name, value);
+    }
+    // The metrics count errors under their route too (alerts on a route's errors need it).
+    if let Some(route) = matched_route {
+        fresh.extensions_mut().insert(route);
     }
     fresh
 }

@@ -28,6 +28,8 @@ pub struct Page {
     pub languages: Vec<LangLink>,
     /// The signed-in person's name; `None` for visitors.
     pub user: Option<String>,
+    /// Continuity mode: a banner says nothing can be changed.
+    pub read_only: bool,
 }
 
 /// Navigation entries and the permission each needs (`None`: visitors only).
@@ -107,6 +109,7 @@ impl Page {
             nav,
             languages: language_links(&ctx.path, tr.locale),
             user: signed_in.then(|| ctx.actor.label()),
+            read_only: ctx.read_only,
         }
     }
 

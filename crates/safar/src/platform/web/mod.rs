@@ -8,6 +8,7 @@ pub mod forms;
 pub mod glass;
 pub mod home;
 pub mod layout;
+pub mod read_only;
 pub mod routes;
 pub mod security;
 
@@ -103,6 +104,8 @@ pub fn router(state: AppState) -> Router {
 
     let request_id = http::HeaderName::from_static(REQUEST_ID);
     routes
+        // Inside `establish`, so a refusal is rendered in the visitor's language.
+        .layer(from_fn_with_state(state.clone(), read_only::refuse_changes))
         .layer(from_fn_with_state(state.clone(), context::establish))
         .layer(sessions)
         .layer(from_fn(csrf::refuse_cross_site))
