@@ -123,8 +123,10 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!(address = %args.listen, backend = ?db.backend, "Safar is serving");
-    eprintln!("Safar is listening on http://{}", args.listen);
+    // The bound address: with port 0 the system chose one.
+    let address = listener.local_addr().unwrap_or(args.listen);
+    tracing::info!(%address, backend = ?db.backend, "Safar is serving");
+    eprintln!("Safar is listening on http://{address}");
     axum::serve(
         listener,
         web::router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -14,6 +14,7 @@ mod cli;
 mod complaints;
 mod continuity;
 mod courses;
+mod crash;
 mod details;
 mod finance;
 mod grants;

@@ -256,7 +256,11 @@ mod tests {
     #[test]
     fn tables_are_described_from_their_migration() {
         assert_eq!(created_by("audit_head"), Some("0001_platform"));
-        assert!(description("audit_head").expect("described").contains("chain's head"));
+        assert!(
+            description("audit_head")
+                .expect("described")
+                .contains("chain's head")
+        );
         assert_eq!(created_by("no_such_table"), None);
     }
 }
