@@ -60,6 +60,9 @@ pub enum Command {
     /// Write data out in open formats.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Apply the retention schedule (docs/privacy.md) now; every server also does it daily.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Copy every table into an empty database (e.g. from SQLite to PostgreSQL), compare row
     /// counts and checksums, and commit only when they all match.
     MigrateData {
@@ -88,6 +91,12 @@ pub enum BackupCommand {
         db: DbArgs,
         src: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCommand {
+    /// Delete or anonymise what is past its retention period; prints what each rule did.
+    Run(DbArgs),
 }
 
 #[derive(Subcommand, Debug)]

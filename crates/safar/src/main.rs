@@ -6,7 +6,7 @@ use clap::Parser;
 use safar::accounts::service::{self, NewStaff};
 use safar::cli::{
     AnalyticsCommand, AuditCommand, BackupCommand, CertificateCommand, Cli, Command, ExportCommand,
-    ImportCommand, KeysCommand, LogFormat, TokenCommand, UserCommand,
+    ImportCommand, KeysCommand, LogFormat, RetentionCommand, TokenCommand, UserCommand,
 };
 use safar::platform::access::Actor;
 use safar::platform::audit::{self, Verdict};
@@ -88,6 +88,13 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             import_journeys(db, keys, file).await
         }
         Command::Backup(cmd) => backup_command(cmd).await,
+        Command::Retention(RetentionCommand::Run(db)) => {
+            let db = connect(&db).await?;
+            for (rule, records) in safar::platform::retention::run(&db, &Clock::default()).await? {
+                println!("{rule}: {records}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export(ExportCommand::All { db, dest }) => {
             let db = Db::connect(&db.url()?).await?;
             let manifest = export::export_all(&db, &dest).await?;

@@ -118,6 +118,7 @@ pub async fn run(db: Db, clock: Clock, keys: Keys, args: &WebArgs) -> anyhow::Re
             tokio::spawn(escalate_overdue_cases(db.clone(), clock.clone())),
             tokio::spawn(work(db.clone(), clock.clone(), state.keys.clone())),
             tokio::spawn(flush_usage(usage.clone(), db.clone(), clock.clone())),
+            tokio::spawn(apply_retention(db.clone(), clock.clone())),
         ]
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -161,6 +162,21 @@ async fn maintain(db: Db, clock: Clock) {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "licences past their end date expired"),
             Err(e) => tracing::warn!(error = %e, "could not expire licences"),
+        }
+    }
+}
+
+/// The retention schedule, once a day (an hour after start, so a restart loop does not
+/// run it again and again).
+async fn apply_retention(db: Db, clock: Clock) {
+    let day = Duration::from_secs(86_400);
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_secs(3600), day);
+    loop {
+        tick.tick().await;
+        match crate::platform::retention::run(&db, &clock).await {
+            Ok(done) => tracing::info!(?done, "retention schedule applied"),
+            Err(e) => tracing::warn!(error = %e, "could not apply the retention schedule"),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod jobs;
 pub mod migrations;
 pub mod ops;
+pub mod retention;
 pub mod settings;
 pub mod signing;
 pub mod text;

@@ -29,6 +29,7 @@ mod platform;
 mod privacy;
 mod recruiters;
 mod reference;
+mod retention;
 mod returnees;
 mod routes;
 mod synthetic;
