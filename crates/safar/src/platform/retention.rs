@@ -55,11 +55,17 @@ pub async fn run(db: &Db, clock: &Clock) -> anyhow::Result<Vec<(&'static str, u6
         let cutoff = clock.now_ms() - rule.keep_days * DAY_MS;
         let mut handled = 0;
         loop {
+            // Persons are looked for before the write transaction: on SQLite a scan inside
+            // it would hold every writer back for its length.
+            let candidates = match rule.name {
+                "inactive_persons" => inactive_persons(db, cutoff).await?,
+                _ => vec![],
+            };
             let mut tx = db.begin().await?;
             let n = match rule.name {
                 "import_files" => drop_import_files(&mut tx, cutoff).await?,
                 "reporter_contacts" => clear_reporter_contacts(&mut tx, cutoff).await?,
-                _ => anonymise_inactive(&mut tx, cutoff, clock.now_ms()).await?,
+                _ => anonymise(&mut tx, &candidates, cutoff, clock.now_ms()).await?,
             };
             if n > 0 {
                 let details =
@@ -103,40 +109,63 @@ async fn clear_reporter_contacts(tx: &mut Tx, cutoff: i64) -> Result<u64, sqlx::
     Ok(done.rows_affected())
 }
 
-async fn anonymise_inactive(tx: &mut Tx, cutoff: i64, now: i64) -> anyhow::Result<u64> {
-    let since = super::clock::format_ms(cutoff);
-    let since = since.get(..10).unwrap_or("9999-12-31");
-    let rows = sqlx::query(
-        "SELECT p.id FROM persons p WHERE p.anonymised_at IS NULL AND p.user_id IS NULL \
-         AND p.updated_at < $1 \
-         AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.person_id = p.id AND j.event_date >= $2) \
-         AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.person_id = p.id AND h.released_at IS NULL) \
-         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id \
-                         AND c.status NOT IN ('resolved', 'closed')) \
-         LIMIT $3",
-    )
-    .bind(cutoff)
-    .bind(since)
-    .bind(BATCH)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut handled = 0;
-    for row in &rows {
-        let id: String = row.try_get("id")?;
-        // The claim: another server that got here first has set it already.
-        let claimed = sqlx::query(
-            "UPDATE persons SET anonymised_at = $1 WHERE id = $2 AND anonymised_at IS NULL",
-        )
-        .bind(now)
-        .bind(&id)
-        .execute(&mut **tx)
+/// What makes a person past retention, checked when looking and again when claiming.
+const INACTIVE: &str = "p.anonymised_at IS NULL AND p.user_id IS NULL AND p.updated_at < $1 \
+     AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.person_id = p.id AND j.event_date >= $2) \
+     AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.person_id = p.id AND h.released_at IS NULL) \
+     AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.person_id = p.id \
+                     AND c.status NOT IN ('resolved', 'closed'))";
+
+/// The first day the ten years count from, as journeys store dates.
+fn first_day(cutoff: i64) -> String {
+    super::clock::format_ms(cutoff)
+        .get(..10)
+        .unwrap_or("9999-12-31")
+        .to_string()
+}
+
+async fn inactive_persons(db: &Db, cutoff: i64) -> anyhow::Result<Vec<String>> {
+    let sql = format!("SELECT p.id FROM persons p WHERE {INACTIVE} LIMIT $3");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(cutoff)
+        .bind(first_day(cutoff))
+        .bind(BATCH)
+        .fetch_all(&db.pool)
         .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Anonymises each candidate still past retention. The claim re-checks the conditions in
+/// the write transaction (a journey or a hold may have come since) and wins against another
+/// server doing the same.
+async fn anonymise(
+    tx: &mut Tx,
+    candidates: &[String],
+    cutoff: i64,
+    now: i64,
+) -> anyhow::Result<u64> {
+    let claim = format!(
+        "UPDATE persons SET anonymised_at = $4 WHERE id = $3 AND anonymised_at IS NULL AND id IN \
+         (SELECT p.id FROM persons p WHERE p.id = $3 AND {INACTIVE})"
+    );
+    let mut handled = 0;
+    for id in candidates {
+        let claimed = sqlx::query(sqlx::AssertSqlSafe(claim.clone()))
+            .bind(cutoff)
+            .bind(first_day(cutoff))
+            .bind(id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
         if claimed.rows_affected() == 0 {
             continue;
         }
-        crate::people::store::anonymise(tx, &id, now).await?;
-        crate::people::details::forget_contacts(tx, &id).await?;
-        let event = Event::new("person.anonymise", "person", &id)
+        crate::people::store::anonymise(tx, id, now).await?;
+        crate::people::details::forget_contacts(tx, id).await?;
+        let event = Event::new("person.anonymise", "person", id)
             .with(json!({ "reason": "retention", "rule": "inactive_persons" }));
         audit::append(tx, &Actor::console(), None, now, event).await?;
         handled += 1;
