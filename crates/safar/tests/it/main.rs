@@ -34,3 +34,4 @@ mod returnees;
 mod routes;
 mod synthetic;
 mod vacancies;
+mod xss;
