@@ -63,7 +63,7 @@ pub async fn act(
 /// Open cases in the actor's scope, due first (at most 200): all, overdue, due soon or
 /// one's own, optionally in one region.
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery),
-    responses((status = 200, body = Vec<Case>), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = crate::platform::api::Items<crate::cases::store::Case>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 pub async fn queue(State(st): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Response {
     match service::queue(&st.db, &st.clock, &ctx.actor, &q).await {
@@ -147,7 +147,7 @@ pub async fn note(
 
 /// The partner registry.
 #[utoipa::path(get, path = "/api/v1/partners", tag = "cases",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::cases::work_store::Partner>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn partners(State(st): State<AppState>, ctx: Ctx) -> Response {
     match referrals::partners(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),
@@ -172,7 +172,7 @@ pub async fn add_partner(
 
 /// The referrals sent to the partner user's organisation.
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "cases",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::cases::work_store::Referral>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn inbox(State(st): State<AppState>, ctx: Ctx) -> Response {
     match referrals::inbox(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),
@@ -260,7 +260,7 @@ pub async fn revoke_follower(
 
 /// The cases a citizen follows: their own, and those a relative shared with them.
 #[utoipa::path(get, path = "/api/v1/my/cases", tag = "cases",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::cases::work_store::FamilyCase>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn my_cases(State(st): State<AppState>, ctx: Ctx) -> Response {
     match family::mine(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),

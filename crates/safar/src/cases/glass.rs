@@ -38,6 +38,7 @@ pub async fn holder(
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseGlassInput)]
 pub struct GlassInput {
     /// Why the case must be opened outside one's scope (10–500 characters).
     #[serde(default)]

@@ -293,6 +293,7 @@ pub const OUTCOMES: [&str; 5] = [
 
 /// A step on a case (form or JSON).
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CaseStepInput)]
 pub struct StepInput {
     /// What was done or agreed (kept with the step).
     #[serde(default)]

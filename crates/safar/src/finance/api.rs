@@ -119,7 +119,7 @@ pub struct ListQuery {
 
 /// The quotes in force, newest first (staff who keep the comparison).
 #[utoipa::path(get, path = "/api/v1/remittance-quotes", tag = "finance", params(ListQuery),
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = crate::platform::api::Items<crate::finance::store::Quote>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
     match service::list(&st.db, &ctx.actor, q.corridor.as_deref()).await {

@@ -70,7 +70,7 @@ pub async fn public_article(
 
 /// Every article with its workflow state (writers and editors).
 #[utoipa::path(get, path = "/api/v1/guidance", tag = "guidance",
-    responses((status = 200, body = Vec<Article>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::guidance::store::Article>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn all(State(st): State<AppState>, ctx: Ctx) -> Response {
     match service::all(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),

@@ -265,6 +265,7 @@ pub async fn revise(
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ArticleStepInput)]
 pub struct StepInput {
     /// Why an editor sends it back (`reject`, required) or any remark.
     #[serde(default)]

@@ -24,7 +24,7 @@ pub struct ListQuery {
 
 /// The events of the caller's regions, latest planned first (at most 500).
 #[utoipa::path(get, path = "/api/v1/outreach/events", tag = "outreach", params(ListQuery),
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = crate::platform::api::Items<crate::outreach::store::Event>), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 422, body = Problem)))]
 pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Response {
     match service::list(&st.db, &ctx.actor, q.region.as_deref(), q.status.as_deref()).await {

@@ -224,6 +224,7 @@ pub async fn list(
 /// What a step needs: the day held (`hold`), the attendance and the rest (`report`), the
 /// reason (`cancel`). Counts may be numbers or text.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = EventStepInput)]
 pub struct StepInput {
     #[serde(default)]
     pub held_on: String,

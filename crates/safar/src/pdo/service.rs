@@ -975,6 +975,7 @@ pub struct ResultInput {
 
 /// What recording a result did.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PdoOutcome)]
 pub struct Outcome {
     /// `passed`, `failed`, or empty when only the pre-test was recorded.
     pub result: String,

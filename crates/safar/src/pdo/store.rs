@@ -511,6 +511,7 @@ pub async fn sessions_of_trainer(db: &Db, trainer_id: &str) -> Result<Vec<Sessio
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PdoEnrolment)]
 pub struct Enrolment {
     pub id: String,
     pub session_id: String,
@@ -731,14 +732,12 @@ pub async fn set_attendance(
     by: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // Last tap wins: a trainer correcting a mark, or a retried request, overwrites it.
-    sqlx::query("DELETE FROM pdo_attendance WHERE enrolment_id = $1 AND day = $2")
-        .bind(enrolment_id)
-        .bind(day)
-        .execute(&mut **tx)
-        .await?;
+    // Last tap wins: a trainer correcting a mark, or a retried request, overwrites it. One
+    // upsert, not delete-then-insert: two taps at once on PostgreSQL would both insert.
     sqlx::query(
-        "INSERT INTO pdo_attendance (enrolment_id, day, present, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO pdo_attendance (enrolment_id, day, present, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (enrolment_id, day) DO UPDATE SET present = excluded.present, \
+         recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
     )
     .bind(enrolment_id)
     .bind(day)

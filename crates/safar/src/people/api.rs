@@ -269,6 +269,7 @@ pub async fn anonymise(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Stri
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = PersonGlassInput)]
 pub struct GlassInput {
     /// Why the record must be opened outside one's scope (10–500 characters).
     #[serde(default)]

@@ -169,7 +169,7 @@ pub fn router() -> Router<AppState> {
         crate::analytics::api::open_data_csv,
     ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -185,6 +185,123 @@ impl utoipa::Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// Every error is sent as `application/problem+json` by the shared error path, and some
+/// errors can come from any operation whatever its handler says: an unreadable request (400),
+/// a missing or unfit token (401/403), an unknown id (404), a body too large or not JSON
+/// (413/415), failed validation (422) and, in read-only continuity mode, any write (503).
+/// This states them once for every operation, so the document describes what clients really
+/// receive (schemathesis checks it in CI: `scripts/api-fuzz`).
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
+            ];
+            for (operation, writes) in operations {
+                if let Some(operation) = operation.as_mut() {
+                    describe_problems(operation, writes);
+                }
+            }
+        }
+    }
+}
+
+fn describe_problems(operation: &mut utoipa::openapi::path::Operation, writes: bool) {
+    use utoipa::openapi::path::ParameterIn;
+    let secured = operation
+        .security
+        .as_ref()
+        .is_none_or(|requirements| requirements.iter().any(|r| *r != Default::default()));
+    let parameters: Vec<_> = operation
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            utoipa::openapi::RefOr::T(p) => Some(p.parameter_in.clone()),
+            utoipa::openapi::RefOr::Ref(_) => None,
+        })
+        .collect();
+    let has_body = operation.request_body.is_some();
+    let in_path = parameters.iter().any(|p| matches!(p, ParameterIn::Path));
+    let standard = [
+        (
+            400,
+            true,
+            "The request could not be read (malformed JSON, query or path).",
+        ),
+        (
+            401,
+            secured,
+            "Not signed in: no bearer token, or one that is not valid.",
+        ),
+        (
+            403,
+            secured,
+            "The token's user may not do this, or not within their scope.",
+        ),
+        (
+            404,
+            in_path,
+            "Nothing with that identifier (or not visible to the caller).",
+        ),
+        (
+            413,
+            has_body,
+            "The request body is larger than the server accepts.",
+        ),
+        (
+            415,
+            has_body,
+            "The request body is not of the documented content type.",
+        ),
+        (
+            422,
+            has_body || !parameters.is_empty(),
+            "The request failed validation; `errors` names the fields.",
+        ),
+        (
+            503,
+            writes,
+            "The server is in read-only continuity mode: no writes are accepted.",
+        ),
+    ];
+    let responses = &mut operation.responses.responses;
+    for (status, applies, description) in standard {
+        if applies {
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| problem_response(description).into());
+        }
+    }
+    for (status, response) in responses.iter_mut() {
+        if let (true, utoipa::openapi::RefOr::T(response)) = (status.as_str() >= "400", response) {
+            response.content.clear();
+            response
+                .content
+                .insert(PROBLEM_JSON.to_string(), problem_content().into());
+        }
+    }
+}
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    utoipa::openapi::ResponseBuilder::new()
+        .description(description)
+        .content(PROBLEM_JSON, problem_content())
+        .build()
+}
+
+fn problem_content() -> utoipa::openapi::Content {
+    utoipa::openapi::Content::new(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
 }
 
 async fn openapi() -> Response {
@@ -208,6 +325,12 @@ pub struct Problem {
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
+}
+
+/// A whole list (one that is short by nature, so it has no pages).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
 }
 
 /// One page of a list. `next_cursor` is opaque; pass it back as `cursor` for the next page.
@@ -261,4 +384,66 @@ pub fn paginate<T>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) ->
         None
     };
     ListPage { items, next_cursor }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document() -> serde_json::Value {
+        serde_json::to_value(ApiDoc::openapi()).expect("the document serialises")
+    }
+
+    fn statuses(doc: &serde_json::Value, path: &str, method: &str) -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .expect("the operation has responses")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn every_error_response_is_problem_json() {
+        let doc = document();
+        let mut errors = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("operations") {
+                for (status, response) in operation["responses"].as_object().expect("responses") {
+                    if status.as_str() >= "400" {
+                        errors += 1;
+                        let content = response["content"].as_object().expect("content");
+                        let types: Vec<&String> = content.keys().collect();
+                        assert_eq!(types, [PROBLEM_JSON], "{method} {path} {status}");
+                    }
+                }
+            }
+        }
+        assert!(errors > 500, "only {errors} error responses are documented");
+    }
+
+    #[test]
+    fn the_shared_errors_follow_what_an_operation_can_meet() {
+        let doc = document();
+        let create = statuses(&doc, "/api/v1/persons", "post");
+        for status in ["400", "401", "403", "413", "415", "422", "503"] {
+            assert!(
+                create.contains(&status.to_string()),
+                "POST /persons lacks {status}"
+            );
+        }
+        assert!(
+            !create.contains(&"404".to_string()),
+            "no path parameter, no 404"
+        );
+        let read = statuses(&doc, "/api/v1/persons/{id}", "get");
+        assert!(read.contains(&"404".to_string()));
+        assert!(
+            !read.contains(&"503".to_string()),
+            "reads are served in read-only mode"
+        );
+        // A public operation needs no token, so it cannot answer 401.
+        let public = statuses(&doc, "/api/v1/public/recruiters", "get");
+        assert!(!public.contains(&"401".to_string()), "{public:?}");
+    }
 }

@@ -321,6 +321,7 @@ pub async fn trainees(
 }
 
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = CourseStepInput)]
 pub struct StepInput {
     /// For `outcome`: 3 or 6.
     #[serde(default)]
@@ -445,6 +446,7 @@ pub async fn step(
 
 /// What became of a course's trainees: counts by status and by outcome at 3 and 6 months.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CourseOutcomes)]
 pub struct Outcomes {
     pub enrolled: i64,
     pub completed: i64,

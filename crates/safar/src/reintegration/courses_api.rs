@@ -35,7 +35,7 @@ pub struct CatalogueQuery {
 /// The course catalogue (no sign-in): open courses not yet ended, soonest first, with the
 /// places left.
 #[utoipa::path(get, path = "/api/v1/public/courses", tag = "courses", params(CatalogueQuery),
-    responses((status = 200, body = Object)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::reintegration::courses_store::Course>)))]
 pub async fn catalogue(State(st): State<AppState>, Query(q): Query<CatalogueQuery>) -> Response {
     match courses::catalogue(&st.db, &st.clock, &q.region, &q.field).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),
@@ -144,7 +144,7 @@ pub struct MyEnrolment {
 
 /// The signed-in citizen's enrolments.
 #[utoipa::path(get, path = "/api/v1/my/course-enrolments", tag = "courses",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<MyEnrolment>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Response {
     match courses::mine(&st.db, &ctx.actor).await {
         Ok(list) => {

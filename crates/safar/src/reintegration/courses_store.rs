@@ -145,6 +145,7 @@ pub async fn free_seat(tx: &mut Tx, course_id: &str, now: i64) -> Result<(), sql
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CourseEnrolment)]
 pub struct Enrolment {
     pub id: String,
     pub course_id: String,

@@ -1260,6 +1260,7 @@ pub async fn cancel_award(
 
 /// A call's outcomes in one group (a region, or a gender).
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GrantOutcome)]
 pub struct Outcome {
     pub group: String,
     /// Awards standing (decided and not cancelled).
@@ -1274,6 +1275,7 @@ pub struct Outcome {
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GrantOutcomes)]
 pub struct Outcomes {
     pub total: Outcome,
     pub by_region: Vec<Outcome>,

@@ -34,7 +34,7 @@ fn created<T: serde::Serialize>(result: ServiceResult<T>) -> Response {
 
 /// Grant calls: the open ones for anyone signed in, all of them for reintegration officers.
 #[utoipa::path(get, path = "/api/v1/grant-calls", tag = "grants",
-    responses((status = 200, body = Object), (status = 401, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::reintegration::grants_store::Call>), (status = 401, body = Problem)))]
 pub async fn calls(State(st): State<AppState>, ctx: Ctx) -> Response {
     match grants::calls(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),
@@ -133,7 +133,7 @@ pub async fn apply(
 
 /// The caller's own applications with their decision and its reason.
 #[utoipa::path(get, path = "/api/v1/my/grant-applications", tag = "grants",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::reintegration::grants_store::Application>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn mine(State(st): State<AppState>, ctx: Ctx) -> Response {
     match grants::my_applications(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),
@@ -241,7 +241,7 @@ pub async fn cancel(
 
 /// The reviews assigned to the caller.
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "grants",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::reintegration::grants_store::Review>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn reviews(State(st): State<AppState>, ctx: Ctx) -> Response {
     match grants::my_reviews(&st.db, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),

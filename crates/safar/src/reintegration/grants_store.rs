@@ -202,6 +202,7 @@ pub async fn committee(db: &Db, call_id: &str) -> Result<Vec<String>, sqlx::Erro
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = GrantApplication)]
 pub struct Application {
     pub id: String,
     pub call_id: String,

@@ -107,7 +107,7 @@ pub async fn finish_followup(
 
 /// The officer's queue: follow-ups overdue or due within seven days, in their regions.
 #[utoipa::path(get, path = "/api/v1/reintegration/queue", tag = "reintegration",
-    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = crate::platform::api::Items<crate::reintegration::intake_store::FollowUp>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn queue(State(st): State<AppState>, ctx: Ctx) -> Response {
     match intake::queue(&st.db, &st.clock, &ctx.actor).await {
         Ok(items) => Json(json!({ "items": items })).into_response(),

@@ -328,7 +328,7 @@ pub struct ComplaintFiled {
 #[utoipa::path(post, path = "/api/v1/applications/{id}/complaint", tag = "vacancies",
     params(("id" = String, Path)), request_body = applications::OwnComplaint,
     responses((status = 201, body = ComplaintFiled), (status = 404, body = crate::platform::api::Problem),
-              (status = 422, body = crate::platform::api::Problem)))]
+              (status = 409, body = crate::platform::api::Problem), (status = 422, body = crate::platform::api::Problem)))]
 pub async fn complain(
     State(st): State<AppState>,
     ctx: Ctx,

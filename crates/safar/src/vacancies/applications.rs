@@ -120,6 +120,7 @@ pub async fn apply(
 
 /// What goes with a step: the departure date for `depart` (today if left out).
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ApplicationStepInput)]
 pub struct StepInput {
     /// YYYY-MM-DD, for `depart`.
     #[serde(default)]

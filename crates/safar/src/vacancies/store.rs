@@ -322,6 +322,7 @@ pub async fn list(
 
 /// An application as stored.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = VacancyApplication)]
 pub struct Application {
     pub id: String,
     pub vacancy_id: String,

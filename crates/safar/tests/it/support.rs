@@ -234,6 +234,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub struct Client {
     router: Router,
     pub cookies: HashMap<String, String>,
