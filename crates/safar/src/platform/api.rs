@@ -282,7 +282,8 @@ fn describe_problems(operation: &mut utoipa::openapi::path::Operation, writes: b
         }
     }
     for (status, response) in responses.iter_mut() {
-        if let (true, utoipa::openapi::RefOr::T(response)) = (status.as_str() >= "400", response) {
+        let is_error = status.parse::<u16>().is_ok_and(|code| code >= 400);
+        if let (true, utoipa::openapi::RefOr::T(response)) = (is_error, response) {
             response.content.clear();
             response
                 .content
