@@ -147,22 +147,25 @@ pub async fn actor_for_token(
     if token.is_empty() || token.len() > 200 {
         return Ok(None);
     }
-    let Some((token_id, user_id, last_used)) =
-        store::token_owner(db, &sha256_hex(token.as_bytes())).await?
-    else {
+    let Some(owner) = store::token_owner(db, &sha256_hex(token.as_bytes())).await? else {
         return Ok(None);
     };
     let now = clock.now_ms();
     // Record use at most once a minute: reads should not write on every call.
-    if last_used.is_none_or(|t| now - t > 60_000) {
-        store::touch_token(db, &token_id, now).await?;
+    if owner.last_used_at.is_none_or(|t| now - t > 60_000) {
+        store::touch_token(db, &owner.token_id, now).await?;
     }
-    let actor = actor_for_user(db, &user_id, meta).await?;
-    // Tokens are issued by an administrator to a system, not typed by a person: no second factor.
-    Ok(actor.map(|a| Actor {
-        token_id: Some(token_id),
+    // Tokens are issued by an administrator to a system, not typed by a person: no second
+    // factor, so the MFA setting is not read.
+    Ok(Some(Actor {
+        principal: Principal::User {
+            id: owner.user_id,
+            display_name: owner.display_name,
+        },
+        token_id: Some(owner.token_id),
+        grants: owner.grants,
+        meta,
         must_enrol_mfa: false,
-        ..a
     }))
 }
 

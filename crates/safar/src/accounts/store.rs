@@ -314,35 +314,51 @@ pub async fn insert_token(
     Ok(())
 }
 
-/// The active user a live token belongs to: (token id, user id).
-pub async fn token_owner(
-    db: &Db,
-    token_hash: &str,
-) -> Result<Option<(String, String, Option<i64>)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT t.id AS token_id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active'",
+/// Who a live token acts for, read in one statement because every API call asks.
+#[derive(Clone, Debug)]
+pub struct TokenOwner {
+    pub token_id: String,
+    pub user_id: String,
+    pub display_name: String,
+    pub last_used_at: Option<i64>,
+    pub grants: Vec<Grant>,
+}
+
+/// The active user a live token belongs to, with the user's role grants.
+pub async fn token_owner(db: &Db, token_hash: &str) -> Result<Option<TokenOwner>, sqlx::Error> {
+    // One row per grant (a user without grants still gives one row, its grant columns NULL).
+    let rows = sqlx::query(
+        "SELECT t.id AS token_id, t.user_id, t.last_used_at, u.display_name, \
+         g.role, g.scope_kind, g.scope_value \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         LEFT JOIN role_grants g ON g.user_id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active' \
+         ORDER BY g.role",
     )
     .bind(token_hash)
-    .fetch_optional(&db.pool)
+    .fetch_all(&db.pool)
     .await?;
-    row.map(|r| {
-        Ok((
-            r.try_get("token_id")?,
-            r.try_get("user_id")?,
-            r.try_get("last_used_at")?,
-        ))
-    })
-    .transpose()
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(TokenOwner {
+        token_id: first.try_get("token_id")?,
+        user_id: first.try_get("user_id")?,
+        display_name: first.try_get("display_name")?,
+        last_used_at: first.try_get("last_used_at")?,
+        grants: rows.iter().filter_map(grant_from_row).collect(),
+    }))
 }
 
 pub async fn touch_token(db: &Db, token_id: &str, now_ms: i64) -> Result<(), sqlx::Error> {
+    // Through the writers' queue, like every write, rather than a reader's connection.
+    let mut tx = db.begin().await?;
     sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(now_ms)
         .bind(token_id)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 #[derive(Clone, Debug, serde::Serialize)]

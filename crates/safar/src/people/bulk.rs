@@ -91,8 +91,8 @@ const PHONES: Table = Table {
 };
 
 const POSTINGS: Table = Table {
-    head: "INSERT INTO person_name_keys (name_key, person_id, names) VALUES ",
-    columns: 3,
+    head: "INSERT INTO person_name_keys (name_key, person_id, names, region_iso, birth_year) VALUES ",
+    columns: 5,
     tail: "",
 };
 
@@ -123,8 +123,8 @@ const NEW_JOURNEYS: Table = Table {
 struct Batch {
     persons: Vec<Cell>,
     phones: Vec<Cell>,
-    /// (word, person id, all the person's words).
-    postings: Vec<(String, String, String)>,
+    /// (word, person id, all the person's words, region, birth year).
+    postings: Vec<(String, String, String, String, i64)>,
     dictionary: HashMap<String, i64>,
     journeys: Vec<Cell>,
     journey_count: u64,
@@ -386,8 +386,14 @@ impl<'a> Writer<'a> {
         postings.sort_unstable();
         let postings = postings
             .into_iter()
-            .flat_map(|(key, person, names)| {
-                [Cell::Text(key), Cell::Text(person), Cell::Text(names)]
+            .flat_map(|(key, person, names, region, year)| {
+                [
+                    Cell::Text(key),
+                    Cell::Text(person),
+                    Cell::Text(names),
+                    Cell::Text(region),
+                    Cell::Int(year),
+                ]
             })
             .collect();
         self.insert(tx, &POSTINGS, postings).await?;
@@ -459,7 +465,13 @@ impl<'a> Writer<'a> {
         let names = names_of(&keys);
         for key in keys {
             *batch.dictionary.entry(key.clone()).or_insert(0) += 1;
-            batch.postings.push((key, p.id.clone(), names.clone()));
+            batch.postings.push((
+                key,
+                p.id.clone(),
+                names.clone(),
+                p.region_iso.clone(),
+                p.birth_year,
+            ));
         }
         for j in &journeys {
             batch.journeys.extend(journey_cells(&p, j, now));

@@ -336,7 +336,7 @@ pub async fn create_as(
         r.family_name_latn.as_str(),
         r.patronymic_latn.as_str(),
     ];
-    store::index_names(&mut tx, &id, &names).await?;
+    store::index_names(&mut tx, r, &names).await?;
     if !valid.details.is_empty() {
         details::replace(&mut tx, deps.keys, &id, &valid.details, now).await?;
     }

@@ -116,8 +116,13 @@ pub async fn insert_phone(tx: &mut Tx, person_id: &str, phone: &str) -> Result<(
 
 /// Adds a person's name words to the dictionary and to the posting lists. Each posting
 /// carries all of the person's words (`names_of`), which the search reads instead of
-/// looking the person up again.
-pub async fn index_names(tx: &mut Tx, person_id: &str, names: &[&str]) -> Result<(), sqlx::Error> {
+/// looking the person up again, and the person's region and birth year, which the search
+/// filters on without reading the person's row.
+pub async fn index_names(
+    tx: &mut Tx,
+    person: &PersonRow,
+    names: &[&str],
+) -> Result<(), sqlx::Error> {
     let mut keys: Vec<String> = names.iter().flat_map(|n| name_keys(n)).collect();
     keys.sort();
     keys.dedup();
@@ -134,12 +139,14 @@ pub async fn index_names(tx: &mut Tx, person_id: &str, names: &[&str]) -> Result
         .execute(&mut **tx)
         .await?;
         sqlx::query(
-            "INSERT INTO person_name_keys (name_key, person_id, names) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO person_name_keys (name_key, person_id, names, region_iso, birth_year) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(&key)
-        .bind(person_id)
+        .bind(&person.id)
         .bind(&all)
+        .bind(&person.region_iso)
+        .bind(person.birth_year)
         .execute(&mut **tx)
         .await?;
     }
@@ -401,18 +408,14 @@ pub async fn rank(db: &Db, c: &Candidates<'_>) -> Result<Vec<(String, i64)>, sql
     rank_by_tiers(db, c, &words).await
 }
 
-/// ` AND EXISTS (…persons p…)` for the filters, on the postings alias `d` (nothing when
-/// there are none).
+/// The filters on the postings alias `d`, which carries each person's region and birth
+/// year (nothing when there are none).
 fn push_filters(sql: &mut SqlBuf, c: &Candidates<'_>) {
-    if c.birth_year.is_none() && c.regions.is_none() {
-        return;
-    }
-    sql.push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.id = d.person_id");
     if let Some(year) = c.birth_year {
-        sql.push(" AND p.birth_year = ").bind_int(year);
+        sql.push(" AND d.birth_year = ").bind_int(year);
     }
     if let Some(regions) = c.regions {
-        sql.push(" AND p.region_iso IN (");
+        sql.push(" AND d.region_iso IN (");
         for (i, r) in regions.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -424,7 +427,6 @@ fn push_filters(sql: &mut SqlBuf, c: &Candidates<'_>) {
         }
         sql.push(")");
     }
-    sql.push(")");
 }
 
 fn push_keys<'m>(sql: &mut SqlBuf, keys: impl IntoIterator<Item = &'m str>) {

@@ -56,6 +56,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0027_analytics"),
     migration!("0028_module_facts"),
     migration!("0029_report_region"),
+    migration!("0030_posting_filters"),
+    migration!("0031_open_cases_person"),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -116,8 +116,13 @@ pub struct Channel {
     pub names: Names,
 }
 
-/// Every legal channel with the country it leads to.
+/// Every legal channel with the country it leads to (seeded once: read once per database).
 pub async fn channels(db: &Db) -> Result<Vec<(String, Channel)>, sqlx::Error> {
+    let kept = db.memo("reference.channels", || read_channels(db)).await?;
+    Ok(kept.as_ref().clone())
+}
+
+async fn read_channels(db: &Db) -> Result<Vec<(String, Channel)>, sqlx::Error> {
     let channel_rows =
         sqlx::query("SELECT code, country_iso2, kind, name_en, name_ru, name_uz_latn FROM channels ORDER BY code").fetch_all(&db.pool).await?;
     let mut channels: Vec<(String, Channel)> = Vec::new();
@@ -183,7 +188,14 @@ pub struct Coded {
     pub names: Names,
 }
 
+/// A coded table, best first by code (seeded once: read once per database).
 pub async fn coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::Error> {
+    let key = format!("reference.{table:?}");
+    let kept = db.memo(&key, || read_coded_list(db, table)).await?;
+    Ok(kept.as_ref().clone())
+}
+
+async fn read_coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::Error> {
     let (table, code) = match table {
         CodedTable::Sectors => ("sectors", "isco_code"),
         CodedTable::Languages => ("languages", "code"),
