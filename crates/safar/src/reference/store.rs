@@ -188,7 +188,7 @@ pub struct Coded {
     pub names: Names,
 }
 
-/// A coded table, best first by code (seeded once: read once per database).
+/// A coded table in code order (seeded once: read once per database).
 pub async fn coded_list(db: &Db, table: CodedTable) -> Result<Vec<Coded>, sqlx::Error> {
     let key = format!("reference.{table:?}");
     let kept = db.memo(&key, || read_coded_list(db, table)).await?;

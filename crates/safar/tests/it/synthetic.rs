@@ -133,6 +133,16 @@ async fn the_name_dictionary_is_what_one_by_one_registration_would_build() {
         )
         .await;
     assert_eq!(disagreeing, 0, "postings and counts agree");
+    let misfiled = app
+        .count(
+            "SELECT COUNT(*) FROM person_name_keys k JOIN persons p ON p.id = k.person_id \
+             WHERE k.region_iso <> p.region_iso OR k.birth_year <> p.birth_year",
+        )
+        .await;
+    assert_eq!(
+        misfiled, 0,
+        "postings carry their person's region and birth year"
+    );
     let scripts = texts(&app, "SELECT family_name, family_name_cyrl FROM persons").await;
     let cyrillic = scripts
         .iter()
